@@ -1,0 +1,138 @@
+/**
+ * Every `serve` option, declared once: the flag, its environment variable, default and doc come
+ * from this table, and so do `serve --help` and the README's configuration table.
+ */
+export type OptionType = 'int' | 'number' | 'string' | 'bool' | 'enum';
+
+export interface OptionSpec {
+  /** Flag name without dashes, kebab-case; the env var is FLEXIROASTER_<UPPER_SNAKE>. */
+  flag: string;
+  type: OptionType;
+  doc: string;
+  default: string | number | boolean | null;
+  min?: number;
+  max?: number;
+  choices?: readonly string[];
+  /** Conventional env aliases, weaker than the FLEXIROASTER_ form. */
+  aliases?: readonly string[];
+  /** Value is secret: never logged. */
+  secret?: boolean;
+}
+
+export const SERVE_OPTIONS = [
+  { flag: 'port', type: 'int', default: 8080, min: 0, max: 65535, doc: 'HTTP port.' },
+  {
+    flag: 'host',
+    type: 'string',
+    default: '127.0.0.1',
+    doc: 'Interface to bind. Without API keys only loopback is allowed.',
+  },
+  {
+    flag: 'data-dir',
+    type: 'string',
+    default: './data',
+    doc: 'Embedded database (PGlite) and journal folder.',
+  },
+  {
+    flag: 'database-url',
+    type: 'string',
+    default: null,
+    aliases: ['DATABASE_URL'],
+    secret: true,
+    doc: "The service's own store on a Postgres 14+ server instead of PGlite.",
+  },
+  {
+    flag: 'window-minutes',
+    type: 'int',
+    default: 60,
+    min: 1,
+    max: 7 * 24 * 60,
+    doc: 'Sliding window length for live KPIs.',
+  },
+  {
+    flag: 'window-max-events',
+    type: 'int',
+    default: 5000,
+    min: 10,
+    max: 1_000_000,
+    doc: 'Cap on events kept per pipeline window (oldest leave first).',
+  },
+  {
+    flag: 'demo',
+    type: 'bool',
+    default: null,
+    doc: 'Run the built-in demo fleet. Default: on with the embedded store, off with --database-url.',
+  },
+  {
+    flag: 'demo-pipelines',
+    type: 'int',
+    default: 20,
+    min: 1,
+    max: 10_000,
+    doc: 'Pipelines in the demo fleet.',
+  },
+  { flag: 'demo-seed', type: 'int', default: 1, doc: 'Seed of the demo fleet.' },
+  {
+    flag: 'demo-speed',
+    type: 'number',
+    default: 60,
+    min: 0.1,
+    max: 10_000,
+    doc: 'Demo fleet simulated seconds per real second.',
+  },
+  {
+    flag: 'api-keys',
+    type: 'string',
+    default: null,
+    secret: true,
+    doc: 'API keys with scopes: `key1:read,ingest;key2:admin`.',
+  },
+  {
+    flag: 'api-keys-file',
+    type: 'string',
+    default: null,
+    doc: 'File with API keys, same format, one per line.',
+  },
+  { flag: 'body-limit-mb', type: 'number', default: 10, min: 0.001, max: 1024, doc: 'Largest request body.' },
+  {
+    flag: 'retention-days',
+    type: 'number',
+    default: 30,
+    min: 0.0001,
+    max: 3650,
+    doc: 'Raw events older than this (by receipt) are pruned.',
+  },
+  {
+    flag: 'group-commit-ms',
+    type: 'number',
+    default: 2,
+    min: 0,
+    max: 1000,
+    doc: 'Longest wait to gather ingested events into one durable write.',
+  },
+  {
+    flag: 'max-pending-events',
+    type: 'int',
+    default: 200_000,
+    min: 1000,
+    max: 100_000_000,
+    doc: 'Events accepted but not yet in the database before ingest answers 503.',
+  },
+  {
+    flag: 'log-level',
+    type: 'enum',
+    default: 'info',
+    choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
+    doc: 'Log level.',
+  },
+] as const satisfies readonly OptionSpec[];
+
+/** `--poll-interval-ms` → `FLEXIROASTER_POLL_INTERVAL_MS`. */
+export function envName(flag: string): string {
+  return `FLEXIROASTER_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** `poll-interval-ms` → `pollIntervalMs`. */
+export function camelName(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
