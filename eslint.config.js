@@ -1,6 +1,7 @@
 // Lint rules that keep the layers honest: pure rooms import no I/O, dependencies point one way, no cycles.
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const room = (name) => `./src/${name}`;
 const allRooms = [
@@ -94,7 +95,7 @@ export default tseslint.config(
         },
       ],
     },
-    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } } },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
   },
   {
     files: pureRooms.map((r) => `src/${r}/**/*.ts`),
