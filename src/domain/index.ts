@@ -1,2 +1,3 @@
 export * from './events.js';
 export * from './identity.js';
+export * from './wire.js';

@@ -1,0 +1,3 @@
+export { decodeEvent, decodeBatch, type DecodedBatch, type Rejection } from './decode.js';
+export { parseNdjson, type ParsedLines } from './ndjson.js';
+export type { DecodeContext } from './fields.js';
