@@ -1,0 +1,12 @@
+export { rocAuc } from './roc-auc.js';
+export { averagePrecision } from './average-precision.js';
+export { logLoss, LOG_LOSS_EPS } from './log-loss.js';
+export { brierScore } from './brier-score.js';
+export { precisionAtK } from './precision-at-k.js';
+export { expectedCalibrationError, ECE_DEFAULT_BINS } from './expected-calibration-error.js';
+export { confusionMatrix, type ConfusionMatrix } from './confusion-matrix.js';
+export { thresholdMaxF1 } from './threshold-max-f1.js';
+export { thresholdForPrecision } from './threshold-for-precision.js';
+export type { ThresholdChoice } from './threshold-choice.js';
+export { timeOrderedSplit, type TimeSplit } from './time-ordered-split.js';
+export { binaryCurve, type BinaryCurve } from './binary-curve.js';
