@@ -4,7 +4,8 @@ import { AppError } from '../shared/index.js';
 export type ParamSpec =
   | {
       kind: 'number';
-      default: number;
+      /** A number, or one of `words` (e.g. contamination = 'auto'). */
+      default: number | string;
       doc: string;
       min?: number;
       max?: number;
