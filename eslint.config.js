@@ -21,6 +21,7 @@ const allRooms = [
   'http',
   'cli',
   'demo',
+  'app',
 ];
 // What each room may import (besides itself). Everything not listed is forbidden.
 const allowed = {
@@ -37,12 +38,27 @@ const allowed = {
   registry: ['shared', 'domain', 'ml', 'ports'],
   ports: ['shared', 'domain', 'ml'],
   demo: ['shared', 'domain'],
+  // Application services: orchestrate pure engines through ports (no drivers).
+  app: [
+    'shared',
+    'domain',
+    'config',
+    'ports',
+    'ingest',
+    'monitoring',
+    'logs',
+    'anomaly',
+    'prediction',
+    'healing',
+    'registry',
+  ],
   adapters: ['shared', 'domain', 'ports', 'config', 'ml', 'ingest'],
   http: [
     'shared',
     'domain',
     'config',
     'ports',
+    'app',
     'ingest',
     'monitoring',
     'logs',
@@ -66,6 +82,7 @@ const pureRooms = [
   'healing',
   'registry',
   'ports',
+  'app',
 ];
 
 const zones = Object.entries(allowed).flatMap(([target, ok]) =>

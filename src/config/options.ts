@@ -73,14 +73,6 @@ export const SERVE_OPTIONS = [
   },
   { flag: 'demo-seed', type: 'int', default: 1, doc: 'Seed of the demo fleet.' },
   {
-    flag: 'demo-speed',
-    type: 'number',
-    default: 60,
-    min: 0.1,
-    max: 10_000,
-    doc: 'Demo fleet simulated seconds per real second.',
-  },
-  {
     flag: 'api-keys',
     type: 'string',
     default: null,

@@ -1,0 +1,2 @@
+export * from './ingest-service.js';
+export * from './rebuild.js';

@@ -1,0 +1,88 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import type { IngestService } from '../app/index.js';
+import type { ApiKey } from '../config/index.js';
+import type { StoreHealth } from '../ports/index.js';
+import { NotFoundError, type Clock } from '../shared/index.js';
+import { authHook } from './auth.js';
+import { handleError } from './errors.js';
+import { ServiceMetrics } from './metrics.js';
+import { monitoringRoutes, type MonitoringQueries } from './routes/monitoring.js';
+import { opsRoutes } from './routes/ops.js';
+
+export interface AppServices {
+  ingest: IngestService;
+  monitoring: MonitoringQueries & { stats(): { pipelines: number; windowedEvents: number } };
+  storeHealth(): StoreHealth;
+  clock: Clock;
+  /** Fields of `GET /api/status` besides the store's health. */
+  status(): Record<string, unknown>;
+  /** The demo fleet's orchestrator control API, mounted at /demo/orchestrator/api when the demo runs. */
+  demoControlApi?: FastifyPluginAsync;
+}
+
+export interface HttpOptions {
+  apiKeys: readonly ApiKey[];
+  bodyLimitBytes: number;
+  logger: FastifyServerOptions['loggerInstance'] | boolean;
+  version: string;
+}
+
+/** Builds the HTTP app (no listening): routes, auth, errors, metrics, OpenAPI at /docs. */
+export async function buildApp(services: AppServices, options: HttpOptions): Promise<FastifyInstance> {
+  const logger = options.logger;
+  const app = Fastify({
+    ...(typeof logger === 'boolean' ? { logger } : { loggerInstance: logger }),
+    bodyLimit: options.bodyLimitBytes,
+    disableRequestLogging: true,
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
+  }) as unknown as FastifyInstance;
+  const metrics = new ServiceMetrics({
+    storeHealth: services.storeHealth,
+    engineStats: () => services.monitoring.stats(),
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request) => {
+    throw new NotFoundError(`no route ${request.method} ${request.url.split('?')[0]}`);
+  });
+  app.addHook('onRequest', authHook(options.apiKeys));
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'FlexiRoaster AI',
+        version: options.version,
+        description:
+          'Self-healing backend for data pipelines. Compatible with the original FlexiRoaster AI endpoints.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: options.apiKeys.length > 0 ? [{ bearer: [] }] : [],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  app.get('/openapi.json', { config: { scope: 'open' }, schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(opsRoutes, { storeHealth: services.storeHealth, metrics, status: services.status });
+  await app.register(monitoringRoutes, {
+    ingest: services.ingest,
+    monitoring: services.monitoring,
+    metrics,
+    clock: services.clock,
+    bodyLimitBytes: options.bodyLimitBytes,
+  });
+  if (services.demoControlApi)
+    await app.register(services.demoControlApi, { prefix: '/demo/orchestrator/api' });
+  return app;
+}
