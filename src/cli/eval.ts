@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
+import { registerEvalIforest } from './eval-iforest.js';
 
 /** `flexiroaster eval …`: measure the engines on files. Each evaluator registers itself here. */
 export function registerEval(program: Command): void {
-  program.command('eval').description('Evaluate models and detectors on data files (JSON on stdout)');
+  const evalCmd = program
+    .command('eval')
+    .description('Evaluate models and detectors on data files (JSON on stdout)');
+  registerEvalIforest(evalCmd);
 }
