@@ -1,0 +1,162 @@
+import { AppError, ValidationError, type Rng } from '../../shared/index.js';
+import { binMatrix, fitBinMapper } from './bin-mapper.js';
+import { TreeLearner } from './learner.js';
+import type { Matrix } from '../matrix.js';
+import { assertMatrix } from './matrix.js';
+import type { GbdtModel } from './model.js';
+import { objectiveFor, type Objective, type TrainingScores } from './objective.js';
+import { resolveGbdtParams, type GbdtParams } from './params.js';
+import { sampleSize, selectSorted } from './sampling.js';
+import { leafOf, type Tree } from './tree.js';
+
+/** Labelled rows: features, labels (0/1 or targets) and optional non-negative weights. */
+export interface LabelledSet {
+  readonly x: Matrix;
+  readonly y: Float64Array;
+  readonly weights?: Float64Array;
+}
+
+/** Options of `trainGbdt`; the Rng is the only source of randomness, so a seed fixes the model. */
+export interface TrainOptions {
+  /** Raw hyperparameters, validated here (see GBDT_PARAMS). */
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly rng: Rng;
+  readonly featureNames?: readonly string[];
+  /** Validation rows for early stopping (`early_stopping_rounds` > 0) and for `onRound`. */
+  readonly valid?: LabelledSet;
+  /** Called after each round with the validation loss (NaN without a validation set). */
+  readonly onRound?: (round: number, validLoss: number) => void;
+}
+
+/**
+ * Fits a gradient-boosted tree ensemble. Deterministic for the same data, params and Rng seed. With
+ * early stopping the model keeps the trees up to the round of best validation loss.
+ */
+export function trainGbdt(train: LabelledSet, options: TrainOptions): GbdtModel {
+  const params = resolveGbdtParams(options.params);
+  const { x, y } = train;
+  const objective = objectiveFor(params.objective, params.scale_pos_weight);
+  const w = checkSet(train, objective, x.cols, 'train');
+  const valid = options.valid;
+  const validW = valid ? checkSet(valid, objective, x.cols, 'valid') : null;
+  if (params.early_stopping_rounds > 0 && !valid) {
+    throw new AppError('INVALID_HYPERPARAMETER', 'gbdt: early_stopping_rounds needs a validation set', {
+      field: 'early_stopping_rounds',
+    });
+  }
+  const featureNames = options.featureNames ?? Array.from({ length: x.cols }, (_, i) => `f${i}`);
+  if (featureNames.length !== x.cols) {
+    throw new ValidationError('featureNames', `${featureNames.length} feature names for ${x.cols} columns`);
+  }
+
+  const { rng } = options;
+  const n = x.rows;
+  const mapper = fitBinMapper(x, params.max_bins, rng);
+  const bins = binMatrix(mapper, x);
+  const learner = new TreeLearner(mapper, bins, n, {
+    numLeaves: params.num_leaves,
+    maxDepth: params.max_depth,
+    learningRate: params.learning_rate,
+    lambdaL2: params.lambda_l2,
+    minSamplesLeaf: params.min_samples_leaf,
+    minChildWeight: params.min_child_weight,
+    minGain: params.min_gain,
+  });
+  const usable: number[] = [];
+  for (let f = 0; f < x.cols; f++) if (mapper.numBins[f] > 1) usable.push(f);
+  const usableFeatures = Int32Array.from(usable);
+
+  const baseScore = objective.initScore(y, w);
+  const scores = objective.startScores(y, w, baseScore);
+  const grad = new Float64Array(n);
+  const hess = new Float64Array(n);
+  const validRaw = valid ? new Float64Array(valid.x.rows).fill(baseScore) : null;
+  const bagSize = params.subsample < 1 ? sampleSize(n, params.subsample) : n;
+
+  const trees: Tree[] = [];
+  let bestLoss = Infinity;
+  let bestRound = -1;
+  for (let round = 0; round < params.n_estimators; round++) {
+    scores.gradients(grad, hess);
+    const bag = bagSize < n ? selectSorted(n, bagSize, rng) : null;
+    const features = pickFeatures(usableFeatures, params, rng);
+    const tree = learner.grow(grad, hess, bag, bagSize, features);
+    trees.push(tree);
+    addTree(tree, learner, bag, x, scores);
+    let loss = NaN;
+    if (valid && validRaw && validW) {
+      addTreeRows(tree, valid.x, validRaw);
+      loss = objective.validationLoss(valid.y, validW, validRaw);
+    }
+    options.onRound?.(round, loss);
+    if (params.early_stopping_rounds > 0) {
+      if (loss < bestLoss) {
+        bestLoss = loss;
+        bestRound = round;
+      } else if (round - bestRound >= params.early_stopping_rounds) break;
+    }
+  }
+  if (params.early_stopping_rounds > 0) trees.length = bestRound + 1;
+  return { params, featureNames: [...featureNames], numFeatures: x.cols, baseScore, trees };
+}
+
+/** Validates a labelled set against the objective; returns its weights (all 1 when absent). */
+function checkSet(set: LabelledSet, objective: Objective, cols: number, field: string): Float64Array {
+  assertMatrix(set.x, `${field}.x`);
+  if (set.x.rows < 1) throw new ValidationError(`${field}.x`, `${field}: no rows`);
+  if (set.x.cols !== cols) {
+    throw new ValidationError(`${field}.x`, `${field}: ${set.x.cols} columns, the training set has ${cols}`);
+  }
+  if (set.y.length !== set.x.rows) {
+    throw new ValidationError(`${field}.y`, `${field}: ${set.y.length} labels for ${set.x.rows} rows`);
+  }
+  objective.checkLabels(set.y);
+  if (!set.weights) return new Float64Array(set.x.rows).fill(1);
+  const w = set.weights;
+  if (w.length !== set.x.rows) {
+    throw new ValidationError(`${field}.weights`, `${field}: ${w.length} weights for ${set.x.rows} rows`);
+  }
+  let total = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (!(w[i] >= 0) || !Number.isFinite(w[i])) {
+      throw new ValidationError(
+        `${field}.weights`,
+        `${field}: weight of row ${i} is ${w[i]}, must be finite and ≥ 0`,
+      );
+    }
+    total += w[i];
+  }
+  if (!(total > 0)) throw new ValidationError(`${field}.weights`, `${field}: weights sum to 0`);
+  return w;
+}
+
+function pickFeatures(usable: Int32Array, params: GbdtParams, rng: Rng): Int32Array {
+  if (params.colsample_bytree >= 1 || usable.length === 0) return usable;
+  const chosen = selectSorted(usable.length, sampleSize(usable.length, params.colsample_bytree), rng);
+  for (let i = 0; i < chosen.length; i++) chosen[i] = usable[chosen[i]];
+  return chosen;
+}
+
+/** Adds the new tree to the training scores: in-bag rows by their leaf range, the rest by traversal. */
+function addTree(
+  tree: Tree,
+  learner: TreeLearner,
+  bag: Int32Array | null,
+  x: Matrix,
+  scores: TrainingScores,
+): void {
+  const { indices, begin, count } = learner.partition;
+  for (let l = 0; l < tree.numLeaves; l++)
+    scores.addToRows(indices, begin[l], begin[l] + count[l], tree.leafValue[l]);
+  if (bag === null) return;
+  // Bag rows are increasing, so the out-of-bag rows are the gaps between them.
+  let next = 0;
+  for (let r = 0; r < x.rows; r++) {
+    if (next < bag.length && bag[next] === r) next++;
+    else scores.addToRow(r, tree.leafValue[leafOf(tree, x.data, r * x.cols)]);
+  }
+}
+
+function addTreeRows(tree: Tree, x: Matrix, raw: Float64Array): void {
+  for (let r = 0; r < x.rows; r++) raw[r] += tree.leafValue[leafOf(tree, x.data, r * x.cols)];
+}

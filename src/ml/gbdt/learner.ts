@@ -1,0 +1,198 @@
+import type { BinMapper } from './bin-mapper.js';
+import { buildHistogram, clearHistogram, newHistogram, subtractHistogram } from './histogram.js';
+import { DataPartition } from './partition.js';
+import { findBestSplit, leafOutput, SplitInfo, type SplitRules } from './split-finder.js';
+import { TreeBuilder, type Tree } from './tree.js';
+
+/** What the tree learner needs from the hyperparameters. */
+export interface LearnerRules extends SplitRules {
+  readonly numLeaves: number;
+  /** −1 = no limit. */
+  readonly maxDepth: number;
+  readonly learningRate: number;
+}
+
+/**
+ * Grows trees leaf-wise on binned data: always splits the leaf of highest gain, builds the
+ * histogram of the smaller child from its rows and gets the larger one by subtraction from the
+ * parent. Buffers are allocated once and reused for every tree.
+ */
+export class TreeLearner {
+  /** Rows of each leaf of the last tree grown (in-bag rows only). */
+  readonly partition: DataPartition;
+  private readonly builder: TreeBuilder;
+  private readonly splits: SplitInfo[] = [];
+  private readonly pool: Float64Array[] = [];
+  private readonly free: number[] = [];
+  private readonly histOf: Int32Array;
+  private readonly sumGrad: Float64Array;
+  private readonly sumHess: Float64Array;
+  private readonly leafValue: Float64Array;
+  private readonly leafCover: Float64Array;
+  private readonly orderedGrad: Float64Array;
+  private readonly orderedHess: Float64Array;
+  private features: Int32Array = new Int32Array(0);
+
+  constructor(
+    private readonly mapper: BinMapper,
+    private readonly bins: Uint8Array,
+    private readonly numRows: number,
+    private readonly rules: LearnerRules,
+  ) {
+    const L = rules.numLeaves;
+    this.partition = new DataPartition(numRows, L);
+    this.builder = new TreeBuilder(L);
+    for (let l = 0; l < L; l++) this.splits.push(new SplitInfo());
+    this.histOf = new Int32Array(L);
+    this.sumGrad = new Float64Array(L);
+    this.sumHess = new Float64Array(L);
+    this.leafValue = new Float64Array(L);
+    this.leafCover = new Float64Array(L);
+    this.orderedGrad = new Float64Array(numRows);
+    this.orderedHess = new Float64Array(numRows);
+  }
+
+  /**
+   * Grows one tree on the rows `bag[0 … bagSize)` (all rows when `bag` is null) using only
+   * `features`; leaf values are −G/(H+λ) × learning rate. `partition` then says which rows ended
+   * where.
+   */
+  grow(
+    grad: Float64Array,
+    hess: Float64Array,
+    bag: Int32Array | null,
+    bagSize: number,
+    features: Int32Array,
+  ): Tree {
+    const { partition, builder, rules } = this;
+    this.features = features;
+    partition.reset(bag, bagSize);
+    builder.reset();
+    this.free.length = 0;
+    for (let i = this.rules.numLeaves - 1; i >= 0; i--) this.free.push(i);
+    let g = 0;
+    let h = 0;
+    for (let i = 0; i < bagSize; i++) {
+      const r = bag === null ? i : bag[i];
+      g += grad[r];
+      h += hess[r];
+    }
+    this.sumGrad[0] = g;
+    this.sumHess[0] = h;
+    this.splits[0].feature = -1;
+    if (this.canSplit(0)) {
+      this.histOf[0] = this.buildFor(0, grad, hess);
+      this.findSplit(0);
+    }
+    while (builder.numLeaves < rules.numLeaves) {
+      const best = this.bestLeaf();
+      if (best < 0) break;
+      this.splitLeaf(best, grad, hess);
+    }
+    for (let l = 0; l < builder.numLeaves; l++) {
+      this.leafValue[l] = leafOutput(this.sumGrad[l], this.sumHess[l], rules.lambdaL2) * rules.learningRate;
+      this.leafCover[l] = partition.count[l];
+    }
+    return builder.finish(this.leafValue, this.leafCover);
+  }
+
+  private bestLeaf(): number {
+    let best = -1;
+    let bestGain = -Infinity;
+    for (let l = 0; l < this.builder.numLeaves; l++) {
+      const s = this.splits[l];
+      if (s.feature >= 0 && s.gain > bestGain) {
+        best = l;
+        bestGain = s.gain;
+      }
+    }
+    return best;
+  }
+
+  private splitLeaf(leaf: number, grad: Float64Array, hess: Float64Array): void {
+    const { mapper, partition, builder } = this;
+    const s = this.splits[leaf];
+    const f = s.feature;
+    const cover = partition.count[leaf];
+    const right = builder.split(leaf, f, mapper.upper[f][s.bin], s.defaultLeft, s.gain, cover);
+    partition.split(leaf, right, this.bins, this.numRows, f, s.bin, mapper.numBins[f], s.defaultLeft);
+    this.sumGrad[right] = this.sumGrad[leaf] - s.leftGrad;
+    this.sumHess[right] = this.sumHess[leaf] - s.leftHess;
+    this.sumGrad[leaf] = s.leftGrad;
+    this.sumHess[leaf] = s.leftHess;
+    this.splits[right].feature = -1;
+    s.feature = -1;
+
+    const parentHist = this.histOf[leaf];
+    const leftOk = this.canSplit(leaf);
+    const rightOk = this.canSplit(right);
+    if (!leftOk && !rightOk) {
+      this.free.push(parentHist);
+      return;
+    }
+    const leftSmaller = partition.count[leaf] <= partition.count[right];
+    const small = leftSmaller ? leaf : right;
+    const large = leftSmaller ? right : leaf;
+    const smallHist = this.buildFor(small, grad, hess);
+    if (leftSmaller ? rightOk : leftOk) {
+      const { features } = this;
+      subtractHistogram(this.pool[parentHist], this.pool[smallHist], features, mapper.offset, mapper.numBins);
+      this.histOf[large] = parentHist;
+      this.findSplit(large);
+    } else this.free.push(parentHist);
+    if (leftSmaller ? leftOk : rightOk) {
+      this.histOf[small] = smallHist;
+      this.findSplit(small);
+    } else this.free.push(smallHist);
+  }
+
+  private canSplit(leaf: number): boolean {
+    const { rules } = this;
+    return (
+      this.partition.count[leaf] >= 2 * rules.minSamplesLeaf &&
+      this.sumHess[leaf] >= 2 * rules.minChildWeight &&
+      (rules.maxDepth < 0 || this.builder.leafDepth[leaf] < rules.maxDepth)
+    );
+  }
+
+  /** Takes a free histogram and fills it from the rows of `leaf`; returns its pool index. */
+  private buildFor(leaf: number, grad: Float64Array, hess: Float64Array): number {
+    const { mapper, partition, features } = this;
+    const slot = this.free.pop() as number;
+    if (this.pool[slot] === undefined) this.pool[slot] = newHistogram(mapper.totalBins);
+    const hist = this.pool[slot];
+    clearHistogram(hist, features, mapper.offset, mapper.numBins);
+    const n = partition.count[leaf];
+    const begin = partition.begin[leaf];
+    const idx = partition.indices;
+    // Only the root can hold every row, in order 0 … n−1: its gradients are already ordered.
+    if (n === this.numRows) {
+      buildHistogram(hist, this.bins, n, features, mapper.offset, idx, 0, n, grad, hess);
+      return slot;
+    }
+    const og = this.orderedGrad;
+    const oh = this.orderedHess;
+    for (let i = 0; i < n; i++) {
+      const r = idx[begin + i];
+      og[i] = grad[r];
+      oh[i] = hess[r];
+    }
+    buildHistogram(hist, this.bins, this.numRows, features, mapper.offset, idx, begin, begin + n, og, oh);
+    return slot;
+  }
+
+  private findSplit(leaf: number): void {
+    const { mapper } = this;
+    findBestSplit(
+      this.splits[leaf],
+      this.pool[this.histOf[leaf]],
+      this.features,
+      mapper.offset,
+      mapper.numBins,
+      this.sumGrad[leaf],
+      this.sumHess[leaf],
+      this.partition.count[leaf],
+      this.rules,
+    );
+  }
+}
