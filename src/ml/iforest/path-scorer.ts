@@ -60,27 +60,43 @@ export function sumPathLengths(scorer: PathScorer, x: Matrix, out: Float64Array)
     const root = scorer.root[t];
     const steps = scorer.depth[t];
     let r = 0;
-    // Four rows walk the tree together: their independent load chains overlap in the CPU, which
-    // roughly halves the time of walking one row at a time.
-    for (; r + 4 <= rows; r += 4) {
+    // Eight rows walk the tree together: their independent load chains overlap in the CPU, which
+    // more than halves the time of walking one row at a time (four rows get most of the gain).
+    for (; r + 8 <= rows; r += 8) {
       const b0 = r * cols;
       const b1 = b0 + cols;
       const b2 = b1 + cols;
       const b3 = b2 + cols;
+      const b4 = b3 + cols;
+      const b5 = b4 + cols;
+      const b6 = b5 + cols;
+      const b7 = b6 + cols;
       let k0 = root;
       let k1 = root;
       let k2 = root;
       let k3 = root;
+      let k4 = root;
+      let k5 = root;
+      let k6 = root;
+      let k7 = root;
       for (let s = 0; s < steps; s++) {
         k0 = next[k0] + +(data[b0 + feature[k0]] > threshold[k0]);
         k1 = next[k1] + +(data[b1 + feature[k1]] > threshold[k1]);
         k2 = next[k2] + +(data[b2 + feature[k2]] > threshold[k2]);
         k3 = next[k3] + +(data[b3 + feature[k3]] > threshold[k3]);
+        k4 = next[k4] + +(data[b4 + feature[k4]] > threshold[k4]);
+        k5 = next[k5] + +(data[b5 + feature[k5]] > threshold[k5]);
+        k6 = next[k6] + +(data[b6 + feature[k6]] > threshold[k6]);
+        k7 = next[k7] + +(data[b7 + feature[k7]] > threshold[k7]);
       }
       out[r] += leafValue[k0];
       out[r + 1] += leafValue[k1];
       out[r + 2] += leafValue[k2];
       out[r + 3] += leafValue[k3];
+      out[r + 4] += leafValue[k4];
+      out[r + 5] += leafValue[k5];
+      out[r + 6] += leafValue[k6];
+      out[r + 7] += leafValue[k7];
     }
     for (; r < rows; r++) {
       const base = r * cols;
