@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { SeededRng, ValidationError } from '../shared/index.js';
 import { IsolationForest } from '../ml/iforest/index.js';
 import type { Matrix } from '../ml/matrix.js';
@@ -61,13 +61,11 @@ export function evaluateIforest(x: Matrix, y: Float64Array, options: IforestEval
   };
 }
 
-/** Parses a whole-number option at least `min`, naming the flag when it is not one. */
-function wholeNumber(flag: string, min: number): (value: string) => number {
+/** Parses a whole-number option at least `min`; commander reports the flag and exits 1 otherwise. */
+function wholeNumber(min: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) {
-      throw new ValidationError(flag, `${flag} must be a whole number ≥ ${min}, got "${value}"`);
-    }
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`must be a whole number ≥ ${min}.`);
     return n;
   };
 }
@@ -79,14 +77,9 @@ export function registerEvalIforest(evalCmd: Command): void {
     .description('Isolation Forest: fit on all rows without the label, score them, ROC-AUC over seeds')
     .requiredOption('--csv <file>', 'CSV with a header; numeric columns are the features')
     .option('--label-column <name>', 'label column, 1 = outlier (not used for fitting)', 'label')
-    .option('--trees <n>', 'trees per forest', wholeNumber('--trees', 1), 100)
-    .option(
-      '--max-samples <n>',
-      'rows drawn per tree (capped at the row count)',
-      wholeNumber('--max-samples', 2),
-      256,
-    )
-    .option('--seeds <n>', 'seeds 0 … n−1 to average over', wholeNumber('--seeds', 1), 20)
+    .option('--trees <n>', 'trees per forest', wholeNumber(1), 100)
+    .option('--max-samples <n>', 'rows drawn per tree (capped at the row count)', wholeNumber(2), 256)
+    .option('--seeds <n>', 'seeds 0 … n−1 to average over', wholeNumber(1), 20)
     .action(
       async (opts: {
         csv: string;
