@@ -75,11 +75,20 @@ export class IsolationForest {
       );
     }
     const sampleSize = resolveSampleSize(params, x.rows);
-    const nodes = growForest(x, rng, params, sampleSize);
-    const forest = new IsolationForest({ params, featureNames, sampleSize, offset: AUTO_OFFSET, nodes });
+    const parts = {
+      params,
+      featureNames,
+      sampleSize,
+      offset: AUTO_OFFSET,
+      nodes: growForest(x, rng, params, sampleSize),
+    };
+    const forest = new IsolationForest(parts);
     if (params.contamination === 'auto') return forest;
-    const offset = percentile(forest.scoreSamples(x), 100 * params.contamination);
-    return new IsolationForest({ params, featureNames, sampleSize, offset, nodes });
+    // As scikit-learn: the offset is the contamination quantile of the training rows' scores.
+    return new IsolationForest({
+      ...parts,
+      offset: percentile(forest.scoreSamples(x), 100 * params.contamination),
+    });
   }
 
   /** scikit-learn's score_samples into `out` (one value per row): in (−1, 0], higher = more normal. */

@@ -9,4 +9,3 @@ export { thresholdMaxF1 } from './threshold-max-f1.js';
 export { thresholdForPrecision } from './threshold-for-precision.js';
 export type { ThresholdChoice } from './threshold-choice.js';
 export { timeOrderedSplit, type TimeSplit } from './time-ordered-split.js';
-export { binaryCurve, type BinaryCurve } from './binary-curve.js';
