@@ -1,0 +1,79 @@
+/** Events durable in the journal but not yet in the database, oldest first. */
+export interface PendingBatch {
+  /** JSON texts of the events, in sequence order. */
+  lines: string[];
+  lastSeq: number;
+}
+
+interface Group {
+  firstSeq: number;
+  lines: readonly string[];
+  /** Clock time the group became durable. */
+  durableAt: number;
+}
+
+/** FIFO of journaled groups the flusher copies to the database; batches may split a group. */
+export class PendingQueue {
+  private readonly groups: Group[] = [];
+  private head = 0;
+  /** Events of groups[0] already flushed. */
+  private headOffset = 0;
+  private size = 0;
+
+  /** Events waiting. */
+  get count(): number {
+    return this.size;
+  }
+
+  /** Sequence number of the newest event queued (or flushed), 0 if none ever was. */
+  lastSeq = 0;
+
+  push(firstSeq: number, lines: readonly string[], durableAt: number): void {
+    if (lines.length === 0) return;
+    this.groups.push({ firstSeq, lines, durableAt });
+    this.size += lines.length;
+    this.lastSeq = firstSeq + lines.length - 1;
+  }
+
+  /** When the oldest waiting event became durable, or null when nothing waits. */
+  oldestDurableAt(): number | null {
+    return this.size === 0 ? null : this.groups[this.head].durableAt;
+  }
+
+  /** The oldest `max` waiting events, without removing them (a failed insert is retried). */
+  peek(max: number): PendingBatch {
+    const lines: string[] = [];
+    let lastSeq = 0;
+    for (let i = this.head; i < this.groups.length && lines.length < max; i++) {
+      const group = this.groups[i];
+      const from = i === this.head ? this.headOffset : 0;
+      const to = Math.min(group.lines.length, from + max - lines.length);
+      for (let j = from; j < to; j++) lines.push(group.lines[j]);
+      lastSeq = group.firstSeq + to - 1;
+    }
+    return { lines, lastSeq };
+  }
+
+  /** Drops every event up to and including `seq` (they are in the database now). */
+  drop(seq: number): void {
+    while (this.head < this.groups.length) {
+      const group = this.groups[this.head];
+      const groupLast = group.firstSeq + group.lines.length - 1;
+      if (groupLast <= seq) {
+        this.size -= group.lines.length - this.headOffset;
+        this.head++;
+        this.headOffset = 0;
+        continue;
+      }
+      const newOffset = Math.max(this.headOffset, seq - group.firstSeq + 1);
+      this.size -= newOffset - this.headOffset;
+      this.headOffset = newOffset;
+      break;
+    }
+    // Compact now and then instead of shifting on every drop.
+    if (this.head === this.groups.length || (this.head > 1024 && this.head * 2 > this.groups.length)) {
+      this.groups.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+/** Public face of the adapters room: the service's store and its retention job. */
+export { openStore, storeOptionsFromConfig, type OpenStoreOptions, type Store } from './open-store.js';
+export {
+  JournaledEventStore,
+  type EventStoreStats,
+  type JournaledEventStoreOptions,
+} from './events/journaled-event-store.js';
+export type { StoreNotice } from './events/notices.js';
+export { startRetentionPruner, type RetentionPruner, type RetentionPrunerOptions } from './retention.js';
+export {
+  migrate,
+  loadMigrations,
+  SCHEMA,
+  type Migration,
+  type MigrationReport,
+} from './migrations/migrate.js';
+export { SqlStateError } from './sql/sql-error.js';
+export type { ClosableSqlClient } from './postgres/client.js';

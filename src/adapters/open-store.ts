@@ -1,0 +1,129 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ServeConfig } from '../config/index.js';
+import type { SqlClient } from '../ports/index.js';
+import type { Clock } from '../shared/index.js';
+import { JournaledEventStore, type JournaledEventStoreOptions } from './events/journaled-event-store.js';
+import { safeNotify, type StoreNotice } from './events/notices.js';
+import { lockDirectory } from './journal/lock.js';
+import { migrate, type MigrationReport } from './migrations/migrate.js';
+import { openPgliteClient } from './pglite/client.js';
+import { openPostgresClient, type ClosableSqlClient } from './postgres/client.js';
+
+export interface OpenStoreOptions {
+  /** Holds the journal (`<dataDir>/journal`) and, without databaseUrl, PGlite's files (`<dataDir>/pgdata`). */
+  dataDir: string;
+  /** A Postgres 14+ server (or Supabase) instead of the embedded PGlite. */
+  databaseUrl?: string | null;
+  /** PGlite keeps its database in memory (tests, throwaway runs); the journal stays under dataDir. */
+  inMemory?: boolean;
+  /** @default 2 */
+  groupCommitMs?: number;
+  /** @default 200000 */
+  maxPendingEvents?: number;
+  /** Most events per database insert. @default 5000 on a server, 2000 on PGlite */
+  flushBatchEvents?: number;
+  /** @default 50 */
+  flushIntervalMs?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  closeTimeoutMs?: number;
+  /** Most server connections. @default 10 */
+  poolSize?: number;
+  clock?: Clock;
+  onNotice?: (notice: StoreNotice) => void;
+}
+
+/** The service's own store: SQL access to its schema, the event store, and how it started. */
+export interface Store {
+  readonly backend: 'pglite' | 'postgres';
+  /** Queries for the service's other tables (schema `flexiroaster_ai`); closed by close(). */
+  readonly sql: SqlClient;
+  readonly events: JournaledEventStore;
+  readonly migrations: MigrationReport;
+  /** Flushes the journal into the database, then closes the database (same as events.close()). */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (PGlite in `<dataDir>/pgdata`, or the server at databaseUrl), applies the
+ * migrations, recovers the journal, and returns the store ready to serve.
+ */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  await mkdir(options.dataDir, { recursive: true });
+  // Before PGlite opens its files: two processes on one data folder would corrupt both.
+  const release = await lockDirectory(options.dataDir);
+  const server = typeof options.databaseUrl === 'string' && options.databaseUrl !== '';
+  let sql: ClosableSqlClient | null = null;
+  try {
+    sql = server ? openServer(options) : await openEmbedded(options);
+    const db = sql;
+    const migrations = await migrate(db);
+    const events = await JournaledEventStore.open({
+      ...tuning(options),
+      flushBatchEvents: options.flushBatchEvents ?? (server ? 5000 : 2000),
+      sql: db,
+      journalDir: join(options.dataDir, 'journal'),
+      onClose: async () => {
+        try {
+          await db.close();
+        } finally {
+          await release();
+        }
+      },
+    });
+    return {
+      backend: server ? 'postgres' : 'pglite',
+      sql: db,
+      events,
+      migrations,
+      close: () => events.close(),
+    };
+  } catch (err) {
+    await sql?.close().catch(() => undefined);
+    await release();
+    throw err;
+  }
+}
+
+/** The store options the serve config decides (data folder, server URL, group commit, backpressure). */
+export function storeOptionsFromConfig(
+  config: Pick<ServeConfig, 'dataDir' | 'databaseUrl' | 'groupCommitMs' | 'maxPendingEvents'>,
+): OpenStoreOptions {
+  return {
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    groupCommitMs: config.groupCommitMs,
+    maxPendingEvents: config.maxPendingEvents,
+  };
+}
+
+function openServer(options: OpenStoreOptions): ClosableSqlClient {
+  return openPostgresClient({
+    connectionString: options.databaseUrl ?? '',
+    poolSize: options.poolSize,
+    onIdleError: (error) => safeNotify(options.onNotice, { type: 'database:idle-error', error }),
+  });
+}
+
+async function openEmbedded(options: OpenStoreOptions): Promise<ClosableSqlClient> {
+  if (options.inMemory === true) return openPgliteClient({ dataDir: null });
+  const dataDir = join(options.dataDir, 'pgdata');
+  await mkdir(dataDir, { recursive: true });
+  return openPgliteClient({ dataDir });
+}
+
+function tuning(options: OpenStoreOptions): Partial<JournaledEventStoreOptions> {
+  const { groupCommitMs, maxPendingEvents, flushIntervalMs, retryBaseMs, retryMaxMs, closeTimeoutMs } =
+    options;
+  return {
+    groupCommitMs,
+    maxPendingEvents,
+    flushIntervalMs,
+    retryBaseMs,
+    retryMaxMs,
+    closeTimeoutMs,
+    clock: options.clock,
+    onNotice: options.onNotice,
+  };
+}
