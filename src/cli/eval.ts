@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerEvalIforest } from './eval-iforest.js';
+import { registerEvalLogs } from './eval-logs.js';
 
 /** `flexiroaster eval …`: measure the engines on files. Each evaluator registers itself here. */
 export function registerEval(program: Command): void {
@@ -7,4 +8,5 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('Evaluate models and detectors on data files (JSON on stdout)');
   registerEvalIforest(evalCmd);
+  registerEvalLogs(evalCmd);
 }
