@@ -1,0 +1,124 @@
+import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
+import { AppError, ValidationError, toError, type ErrorCode } from '../shared/index.js';
+import { parseDefinitionUpdate } from './definition-update.js';
+import type { DemoFleet } from './fleet.js';
+
+/** Options of the control API plugin: the fleet it controls. */
+export interface ControlApiOptions {
+  fleet: DemoFleet;
+}
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+};
+
+type PipelineParams = { Params: { pipeline_id: string } };
+type ExecutionParams = { Params: { execution_id: string } };
+
+/**
+ * The FlexiRoaster orchestrator's control API (SEED_API.md) served by the simulated fleet; mount it
+ * under any prefix, e.g. `app.register(demoControlApi, { prefix: '/demo/orchestrator/api', fleet })`.
+ * Besides the orchestrator's paths it serves `GET /pipelines`, `GET /pipelines/{id}` and
+ * `GET /executions/{id}` to inspect the fleet. Errors: `{"error": {"code", "message", "field"}}`.
+ */
+export const demoControlApi: FastifyPluginAsync<ControlApiOptions> = async (app, { fleet }) => {
+  // Control calls often carry `Content-Type: application/json` and no body; that is not an error here.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(
+        new AppError('MALFORMED_JSON', `body is not valid JSON: ${toError(err).message}`, { field: 'body' }),
+        undefined,
+      );
+    }
+  });
+  app.setErrorHandler((err, _req, reply) => sendError(reply, err));
+  app.setNotFoundHandler((req, reply) =>
+    sendError(reply, new AppError('NOT_FOUND', `no route ${req.method} ${req.url}`)),
+  );
+
+  app.post<PipelineParams>('/executions/:pipeline_id/execute', async (req, reply) => {
+    const r = fleet.execute(req.params.pipeline_id);
+    return reply
+      .code(202)
+      .send({
+        success: true,
+        execution_id: r.execution_id,
+        status: r.status,
+        message: `execution ${r.execution_id} started`,
+      });
+  });
+  app.post<ExecutionParams>('/executions/:execution_id/stop', async (req) =>
+    fleet.stop(req.params.execution_id),
+  );
+  app.post<ExecutionParams>('/executions/:execution_id/pause', async (req) =>
+    fleet.pause(req.params.execution_id),
+  );
+  app.post<ExecutionParams>('/executions/:execution_id/resume', async (req) =>
+    fleet.resume(req.params.execution_id),
+  );
+  app.get<ExecutionParams>('/executions/:execution_id', async (req) =>
+    fleet.execution(req.params.execution_id),
+  );
+  app.post<PipelineParams>('/pipelines/:pipeline_id/activate', async (req) =>
+    fleet.activate(req.params.pipeline_id),
+  );
+  app.post<PipelineParams>('/pipelines/:pipeline_id/deactivate', async (req) =>
+    fleet.deactivate(req.params.pipeline_id),
+  );
+  app.put<PipelineParams>('/pipelines/:pipeline_id', async (req) => {
+    fleet.pipeline(req.params.pipeline_id);
+    return fleet.updateDefinition(req.params.pipeline_id, parseDefinitionUpdate(req.body));
+  });
+  app.get<PipelineParams>('/pipelines/:pipeline_id', async (req) => fleet.pipeline(req.params.pipeline_id));
+  app.get<{ Querystring: Record<string, string | undefined> }>('/pipelines', async (req) => {
+    const limit = intParam(req.query.limit, 'limit', 50, 1, 1000);
+    const offset = intParam(req.query.offset, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    const all = fleet.pipelines();
+    return { items: all.slice(offset, offset + limit), total: all.length };
+  });
+};
+
+function intParam(
+  value: string | undefined,
+  field: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new ValidationError(field, `${field} must be an integer between ${min} and ${max}`);
+  return n;
+}
+
+function sendError(reply: FastifyReply, raw: unknown): FastifyReply {
+  const err = toError(raw);
+  if (err instanceof AppError) {
+    const body = {
+      code: err.code,
+      message: err.message,
+      ...(err.field === undefined ? {} : { field: err.field }),
+    };
+    return reply.code(STATUS[err.code] ?? 500).send({ error: body });
+  }
+  const status = (err as FastifyError).statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    const code: ErrorCode =
+      status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED';
+    return reply.code(status).send({ error: { code, message: err.message } });
+  }
+  return reply
+    .code(500)
+    .send({ error: { code: 'INTERNAL', message: 'internal error in the demo orchestrator' } });
+}
