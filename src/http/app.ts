@@ -1,6 +1,11 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { IngestService } from '../app/index.js';
 import type { ApiKey } from '../config/index.js';
 import type { StoreHealth } from '../ports/index.js';
@@ -35,7 +40,7 @@ export async function buildApp(services: AppServices, options: HttpOptions): Pro
   const app = Fastify({
     ...(typeof logger === 'boolean' ? { logger } : { loggerInstance: logger }),
     bodyLimit: options.bodyLimitBytes,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
   }) as unknown as FastifyInstance;
   const metrics = new ServiceMetrics({

@@ -35,6 +35,8 @@ class NdjsonBody {
 
 /** Ingest, snapshots and the pipeline list: the original monitoring endpoints and their neighbours. */
 export async function monitoringRoutes(app: FastifyInstance, deps: MonitoringRouteDeps): Promise<void> {
+  // Ingest speaks JSON and NDJSON only; anything else is a 415, not a string to guess at.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(
     ['application/x-ndjson', 'application/ndjson'],
     { parseAs: 'string', bodyLimit: deps.bodyLimitBytes },

@@ -1,0 +1,151 @@
+/**
+ * Composition root: config → adapters → services → HTTP → listen. Signals and shutdown live here
+ * and nowhere else.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import {
+  openStore,
+  startRetentionPruner,
+  storeOptionsFromConfig,
+  type StoreNotice,
+} from './adapters/index.js';
+import { IngestService, rebuildLive } from './app/index.js';
+import type { ServeConfig } from './config/index.js';
+import { buildApp } from './http/index.js';
+import { MonitoringEngine } from './monitoring/index.js';
+import type { Clock } from './shared/index.js';
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface RunningService {
+  /** Base URL the API listens on. */
+  url: string;
+  /** Graceful stop: finish in-flight requests, flush acknowledged events, close the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Install SIGINT/SIGTERM handlers that close the service (the CLI does; tests don't). */
+  handleSignals?: boolean;
+}
+
+/** Starts the whole service with a compiled config; resolves once it listens. */
+export async function startService(
+  config: Readonly<ServeConfig>,
+  options: StartOptions = {},
+): Promise<RunningService> {
+  const startedAt = Date.now();
+  const clock = options.clock ?? systemClock;
+  const log = options.logger ?? pino({ level: config.logLevel, base: { service: 'flexiroaster' } });
+  const version = packageVersion();
+
+  const store = await openStore({ ...storeOptionsFromConfig(config), clock, onNotice: logNotice(log) });
+  const engine = new MonitoringEngine({
+    windowMs: config.windowMs,
+    maxEventsPerPipeline: config.windowMaxEvents,
+    clock,
+  });
+  const replayed = await rebuildLive(store.events, engine, clock, 2 * config.windowMs);
+  const ingest = new IngestService({ store: store.events, live: engine, clock, newId: randomUUID });
+
+  const app = await buildApp(
+    {
+      ingest,
+      monitoring: engine,
+      storeHealth: () => store.events.health(),
+      clock,
+      status: () => ({
+        version,
+        started_at: new Date(startedAt).toISOString(),
+        uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+        store_backend: store.backend,
+        monitoring: engine.stats(),
+        demo: config.demo,
+        sources: [],
+      }),
+    },
+    { apiKeys: config.apiKeys, bodyLimitBytes: config.bodyLimitBytes, logger: log, version },
+  );
+  const pruner = startRetentionPruner({
+    events: store.events,
+    retentionMs: config.retentionMs,
+    clock,
+    onPruned: (deleted) => log.info({ deleted }, 'retention: pruned raw events'),
+    onError: (err) => log.warn({ err }, 'retention: prune failed'),
+  });
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      log.info('shutting down: finishing requests, flushing the journal');
+      await app.close();
+      await pruner.stop();
+      await store.close();
+      log.info('stopped');
+    })());
+
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info(
+    {
+      api: url,
+      docs: `${url}/docs`,
+      store:
+        store.backend === 'pglite'
+          ? `PGlite in ${resolve(config.dataDir)}`
+          : 'Postgres server (--database-url)',
+      journal: resolve(config.dataDir, 'journal'),
+      replayed_events: replayed,
+      demo: config.demo,
+      startup_ms: Date.now() - startedAt,
+    },
+    `FlexiRoaster AI listening on ${url} (docs ${url}/docs, data ${resolve(config.dataDir)})`,
+  );
+
+  if (options.handleSignals) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      log.info({ signal }, 'signal received');
+      close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  return { url, close };
+}
+
+function logNotice(log: Logger) {
+  return (notice: StoreNotice) => {
+    const { type, ...rest } = notice;
+    const level = type === 'journal:recovered' || type === 'flush:recovered' ? 'info' : 'warn';
+    log[level]({ ...rest }, `store: ${type}`);
+  };
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}

@@ -1,0 +1,66 @@
+/** The real HTTP app over a real store (PGlite on a fresh data folder) and engine, for e2e tests. */
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { openStore, type Store } from '../../src/adapters/index.js';
+import { IngestService } from '../../src/app/index.js';
+import { parseApiKeys } from '../../src/config/index.js';
+import { buildApp } from '../../src/http/index.js';
+import { MonitoringEngine } from '../../src/monitoring/index.js';
+import { FakeClock } from '../../src/shared/index.js';
+import { freshDataDir } from './pglite.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: Store;
+  engine: MonitoringEngine;
+  clock: FakeClock;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  apiKeys?: string;
+  bodyLimitBytes?: number;
+  windowMinutes?: number;
+  clock?: FakeClock;
+}
+
+/** Builds the app the way main.ts does, with a fake clock and no listening socket. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const clock = options.clock ?? new FakeClock(Date.parse('2026-03-01T12:00:00Z'));
+  const dataDir = await freshDataDir();
+  const store = await openStore({ dataDir, clock, groupCommitMs: 0 });
+  const engine = new MonitoringEngine({
+    windowMs: (options.windowMinutes ?? 60) * 60_000,
+    maxEventsPerPipeline: 5000,
+    clock,
+  });
+  const ingest = new IngestService({ store: store.events, live: engine, clock, newId: randomUUID });
+  const app = await buildApp(
+    {
+      ingest,
+      monitoring: engine,
+      storeHealth: () => store.events.health(),
+      clock,
+      status: () => ({ monitoring: engine.stats() }),
+    },
+    {
+      apiKeys: parseApiKeys(options.apiKeys ?? ''),
+      bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
+      logger: false,
+      version: 'test',
+    },
+  );
+  await app.ready();
+  return {
+    app,
+    store,
+    engine,
+    clock,
+    close: async () => {
+      await app.close();
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
