@@ -65,21 +65,18 @@ export function loadGbdt(text: string | Uint8Array): GbdtModel {
   const body = artifact.body as Partial<GbdtBody> | null;
   check(typeof body === 'object' && body !== null, 'body must be an object');
   const numFeatures = body.num_features;
-  check(
-    Number.isInteger(numFeatures) && (numFeatures as number) >= 1,
-    'num_features must be a whole number ≥ 1',
-  );
+  check(isWhole(numFeatures, 1), 'num_features must be a whole number ≥ 1');
   check(artifact.feature_names.length === numFeatures, 'feature_names does not match num_features');
   check(
     typeof body.base_score === 'number' && Number.isFinite(body.base_score),
     'base_score must be a finite number',
   );
   check(Array.isArray(body.trees), 'trees must be a list');
-  const trees = body.trees.map((t, i) => readTree(t, i, numFeatures as number));
+  const trees = body.trees.map((t, i) => readTree(t, i, numFeatures));
   return {
     params,
     featureNames: artifact.feature_names,
-    numFeatures: numFeatures as number,
+    numFeatures,
     baseScore: body.base_score,
     trees,
   };
@@ -87,6 +84,10 @@ export function loadGbdt(text: string | Uint8Array): GbdtModel {
 
 function check(condition: unknown, why: string): asserts condition {
   artifactCheck(condition, GBDT_MODEL, why);
+}
+
+function isWhole(v: unknown, min: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min;
 }
 
 function errorMessage(err: unknown): string {
@@ -98,11 +99,8 @@ function readTree(t: unknown, index: number, numFeatures: number): Tree {
   check(typeof t === 'object' && t !== null, `${where} must be an object`);
   const body = t as Partial<TreeBody>;
   const leaves = body.num_leaves;
-  check(
-    Number.isInteger(leaves) && (leaves as number) >= 1,
-    `${where}: num_leaves must be a whole number ≥ 1`,
-  );
-  const nodes = (leaves as number) - 1;
+  check(isWhole(leaves, 1), `${where}: num_leaves must be a whole number ≥ 1`);
+  const nodes = leaves - 1;
   const nums = (key: keyof TreeBody, length: number): number[] => {
     const v = body[key];
     check(Array.isArray(v) && v.length === length, `${where}: ${key} must be a list of ${length} numbers`);
@@ -117,7 +115,7 @@ function readTree(t: unknown, index: number, numFeatures: number): Tree {
   const leftChild = nums('left_child', nodes);
   const rightChild = nums('right_child', nodes);
   const internalCover = nums('internal_cover', nodes);
-  const leafCover = nums('leaf_cover', leaves as number);
+  const leafCover = nums('leaf_cover', leaves);
   check(
     splitFeature.every((f) => Number.isInteger(f) && f >= 0 && f < numFeatures),
     `${where}: split_feature out of range`,
@@ -127,23 +125,27 @@ function readTree(t: unknown, index: number, numFeatures: number): Tree {
     `${where}: default_left must be 0 or 1`,
   );
   // Children after their parent means every path ends at a leaf (no cycles); each leaf is reached once.
-  const seen = new Uint8Array(leaves as number);
+  const seen = new Uint8Array(leaves);
   for (let i = 0; i < nodes; i++) {
     for (const c of [leftChild[i], rightChild[i]]) {
       check(Number.isInteger(c), `${where}: child indices must be whole numbers`);
       if (c >= 0) check(c > i && c < nodes, `${where}: node ${i} has child ${c} out of order`);
       else {
-        check(~c < (leaves as number) && seen[~c] === 0, `${where}: node ${i} has bad leaf ${~c}`);
+        check(~c < leaves && seen[~c] === 0, `${where}: node ${i} has bad leaf ${~c}`);
         seen[~c] = 1;
       }
     }
   }
   check(
+    seen.every((s) => s === 1),
+    `${where}: some leaf is never reached`,
+  );
+  check(
     internalCover.every((c) => c > 0) && leafCover.every((c) => c > 0),
     `${where}: covers must be positive`,
   );
   return {
-    numLeaves: leaves as number,
+    numLeaves: leaves,
     splitFeature: Int32Array.from(splitFeature),
     threshold: Float64Array.from(nums('threshold', nodes)),
     defaultLeft: Uint8Array.from(defaultLeft),
@@ -151,7 +153,7 @@ function readTree(t: unknown, index: number, numFeatures: number): Tree {
     rightChild: Int32Array.from(rightChild),
     splitGain: Float64Array.from(nums('split_gain', nodes)),
     internalCover: Float64Array.from(internalCover),
-    leafValue: Float64Array.from(nums('leaf_value', leaves as number)),
+    leafValue: Float64Array.from(nums('leaf_value', leaves)),
     leafCover: Float64Array.from(leafCover),
   };
 }

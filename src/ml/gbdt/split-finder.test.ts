@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { findBestSplit, leafOutput, SplitInfo, type SplitRules } from './split-finder.js';
+
+const rules: SplitRules = { lambdaL2: 1, minSamplesLeaf: 1, minChildWeight: 0, minGain: 0 };
+const offset = Int32Array.from([0]);
+const oneFeature = Int32Array.from([0]);
+
+/** A one-feature histogram from [g, h, count] per bin, the missing bin last. */
+function hist(...slots: [number, number, number][]): Float64Array {
+  return Float64Array.from(slots.flat());
+}
+
+describe('findBestSplit', () => {
+  it('finds the split and gain computed by hand', () => {
+    // Bins 0,1,2 hold g = -2, -1, +3 (h = 1 per row, 2/1/2 rows), no missing. λ = 1.
+    const h = hist([-2, 2, 2], [-1, 1, 1], [3, 2, 2], [0, 0, 0]);
+    const out = new SplitInfo();
+    findBestSplit(out, h, oneFeature, offset, Int32Array.from([3]), 0, 5, 5, rules);
+    // Cut after bin 1: GL = −3, HL = 3 → 9/4; GR = 3, HR = 2 → 9/3; parent 0 → gain 5.25.
+    // (After bin 0: 4/3 + 4/4 = 2.33.)
+    expect(out.feature).toBe(0);
+    expect(out.bin).toBe(1);
+    expect(out.gain).toBeCloseTo(5.25, 12);
+    expect([out.leftGrad, out.leftHess, out.leftCount]).toEqual([-3, 3, 3]);
+    expect(leafOutput(-3, 3, 1)).toBe(0.75);
+    expect(leafOutput(3, 2, 1)).toBe(-1);
+    // Nowhere to send unseen missing values but the bigger side.
+    expect(out.defaultLeft).toBe(true);
+  });
+
+  it('learns the direction of missing values from their gradients', () => {
+    // Missing rows pull like bin 0 (negative gradient): they must go left with it.
+    const h = hist([-2, 2, 2], [2, 2, 2], [-2, 2, 2]);
+    const out = new SplitInfo();
+    findBestSplit(out, h, oneFeature, offset, Int32Array.from([2]), -2, 6, 6, rules);
+    expect(out.bin).toBe(0);
+    expect(out.defaultLeft).toBe(true);
+    // GL = −4, HL = 4 → 16/5; GR = 2, HR = 2 → 4/3; parent 4/7.
+    expect(out.gain).toBeCloseTo(16 / 5 + 4 / 3 - 4 / 7, 12);
+
+    const flipped = hist([-2, 2, 2], [2, 2, 2], [2, 2, 2]);
+    findBestSplit(out, flipped, oneFeature, offset, Int32Array.from([2]), 2, 6, 6, rules);
+    expect(out.defaultLeft).toBe(false);
+  });
+
+  it('respects min_samples_leaf, min_child_weight and min_gain', () => {
+    const h = hist([-2, 2, 2], [-1, 1, 1], [3, 2, 2], [0, 0, 0]);
+    const out = new SplitInfo();
+    const nb = Int32Array.from([3]);
+    findBestSplit(out, h, oneFeature, offset, nb, 0, 5, 5, { ...rules, minSamplesLeaf: 3 });
+    expect(out.feature).toBe(-1);
+    findBestSplit(out, h, oneFeature, offset, nb, 0, 5, 5, { ...rules, minChildWeight: 2 });
+    expect([out.feature, out.bin]).toEqual([0, 1]);
+    findBestSplit(out, h, oneFeature, offset, nb, 0, 5, 5, { ...rules, minChildWeight: 2.5 });
+    expect(out.feature).toBe(-1);
+    findBestSplit(out, h, oneFeature, offset, nb, 0, 5, 5, { ...rules, minGain: 5.25 });
+    expect(out.feature).toBe(-1);
+  });
+
+  it('skips features with a single bin and prefers the first of equal gains', () => {
+    const h = Float64Array.from([
+      ...[5, 3, 3, 0, 0, 0], // feature 0: one finite bin (constant)
+      ...[-1, 1, 1, 1, 1, 1, 0, 0, 0], // feature 1
+      ...[-1, 1, 1, 1, 1, 1, 0, 0, 0], // feature 2, identical
+    ]);
+    const out = new SplitInfo();
+    findBestSplit(
+      out,
+      h,
+      Int32Array.from([0, 1, 2]),
+      Int32Array.from([0, 2, 5]),
+      Int32Array.from([1, 2, 2]),
+      0,
+      2,
+      2,
+      rules,
+    );
+    expect(out.feature).toBe(1);
+  });
+});
