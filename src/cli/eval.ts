@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerEvalGbdt } from './eval-gbdt.js';
 import { registerEvalIforest } from './eval-iforest.js';
 import { registerEvalLogs } from './eval-logs.js';
 
@@ -8,5 +9,6 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('Evaluate models and detectors on data files (JSON on stdout)');
   registerEvalIforest(evalCmd);
+  registerEvalGbdt(evalCmd);
   registerEvalLogs(evalCmd);
 }
