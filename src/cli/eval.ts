@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerEvalGbdt } from './eval-gbdt.js';
 import { registerEvalIforest } from './eval-iforest.js';
+import { registerEvalNab } from './eval-nab.js';
 import { registerEvalLogs } from './eval-logs.js';
 
 /** `flexiroaster eval …`: measure the engines on files. Each evaluator registers itself here. */
@@ -10,5 +11,6 @@ export function registerEval(program: Command): void {
     .description('Evaluate models and detectors on data files (JSON on stdout)');
   registerEvalIforest(evalCmd);
   registerEvalGbdt(evalCmd);
+  registerEvalNab(evalCmd);
   registerEvalLogs(evalCmd);
 }
