@@ -15,6 +15,7 @@ import {
 import { IngestService, rebuildLive } from './app/index.js';
 import type { ServeConfig } from './config/index.js';
 import { buildApp } from './http/index.js';
+import { createDriver, createFleet, demoControlApi, type FleetDriver } from './demo/index.js';
 import { MonitoringEngine } from './monitoring/index.js';
 import type { Clock } from './shared/index.js';
 
@@ -52,6 +53,7 @@ export async function startService(
   });
   const replayed = await rebuildLive(store.events, engine, clock, 2 * config.windowMs);
   const ingest = new IngestService({ store: store.events, live: engine, clock, newId: randomUUID });
+  const demo = config.demo ? startDemo(config, clock, log, ingest, replayed > 0) : null;
 
   const app = await buildApp(
     {
@@ -68,6 +70,7 @@ export async function startService(
         demo: config.demo,
         sources: [],
       }),
+      ...(demo ? { demoControlApi: async (app) => app.register(demoControlApi, { fleet: demo.fleet }) } : {}),
     },
     { apiKeys: config.apiKeys, bodyLimitBytes: config.bodyLimitBytes, logger: log, version },
   );
@@ -83,6 +86,7 @@ export async function startService(
   const close = () =>
     (closing ??= (async () => {
       log.info('shutting down: finishing requests, flushing the journal');
+      await demo?.driver.stop();
       await app.close();
       await pruner.stop();
       await store.close();
@@ -114,6 +118,8 @@ export async function startService(
     `FlexiRoaster AI listening on ${url} (docs ${url}/docs, data ${resolve(config.dataDir)})`,
   );
 
+  demo?.driver.start().catch((err: unknown) => log.error({ err }, 'demo: backfill failed'));
+
   if (options.handleSignals) {
     const onSignal = (signal: NodeJS.Signals) => {
       log.info({ signal }, 'signal received');
@@ -129,6 +135,50 @@ export async function startService(
     process.once('SIGTERM', onSignal);
   }
   return { url, close };
+}
+
+const DEMO_BACKFILL_MS = 2 * 3_600_000;
+
+/**
+ * The demo fleet feeds the same ingest path as every other source. A fresh store gets two hours of
+ * simulated history at once; a store that already holds history continues from now, so a restart
+ * never doubles the past.
+ */
+function startDemo(
+  config: Readonly<ServeConfig>,
+  clock: Clock,
+  log: Logger,
+  ingest: IngestService,
+  hasHistory: boolean,
+): { fleet: ReturnType<typeof createFleet>; driver: FleetDriver } {
+  const backfillMs = hasHistory ? 0 : DEMO_BACKFILL_MS;
+  const fleet = createFleet({
+    seed: config.demoSeed,
+    pipelines: config.demoPipelines,
+    startMs: clock.now() - backfillMs,
+    emit: 'events',
+  });
+  const driver = createDriver({
+    fleet,
+    clock,
+    backfillMs,
+    sink: async (events) => {
+      await ingest.ingestEvents(events);
+    },
+    onError: (err) => log.warn({ err }, 'demo: delivery failed, will retry'),
+    onFaults: (episodes) => {
+      for (const e of episodes)
+        log.info(
+          { fault: e.fault, pipeline_id: e.pipeline_id, fault_id: e.fault_id },
+          'demo: fault injected',
+        );
+    },
+  });
+  log.info(
+    { pipelines: config.demoPipelines, seed: config.demoSeed, backfill_minutes: backfillMs / 60_000 },
+    'demo fleet on',
+  );
+  return { fleet, driver };
 }
 
 function logNotice(log: Logger) {
