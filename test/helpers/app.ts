@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { openStore, type Store } from '../../src/adapters/index.js';
-import { IngestService } from '../../src/app/index.js';
+import { IngestService, rebuildLive } from '../../src/app/index.js';
 import { parseApiKeys } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
 import { MonitoringEngine } from '../../src/monitoring/index.js';
@@ -23,18 +23,23 @@ export interface TestAppOptions {
   bodyLimitBytes?: number;
   windowMinutes?: number;
   clock?: FakeClock;
+  /** Keep the store on this Postgres server instead of PGlite. */
+  databaseUrl?: string;
+  /** Reuse this data folder (journal, PGlite files) instead of a fresh one; not removed by close. */
+  dataDir?: string;
 }
 
 /** Builds the app the way main.ts does, with a fake clock and no listening socket. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = options.clock ?? new FakeClock(Date.parse('2026-03-01T12:00:00Z'));
-  const dataDir = await freshDataDir();
-  const store = await openStore({ dataDir, clock, groupCommitMs: 0 });
+  const dataDir = options.dataDir ?? (await freshDataDir());
+  const store = await openStore({ dataDir, databaseUrl: options.databaseUrl, clock, groupCommitMs: 0 });
   const engine = new MonitoringEngine({
     windowMs: (options.windowMinutes ?? 60) * 60_000,
     maxEventsPerPipeline: 5000,
     clock,
   });
+  await rebuildLive(store.events, engine, clock, 2 * 3_600_000);
   const ingest = new IngestService({ store: store.events, live: engine, clock, newId: randomUUID });
   const app = await buildApp(
     {
@@ -60,7 +65,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     close: async () => {
       await app.close();
       await store.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
