@@ -10,11 +10,22 @@ export interface TestDatabase {
   /** Connection URL of the new database. */
   url: string;
   name: string;
+  /** Refuses new connections and terminates open ones; resolves to the function that undoes it. */
+  cutConnections(): Promise<() => Promise<void>>;
   /** Drops the database (terminating leftover connections). */
   drop(): Promise<void>;
 }
 
-function serverConfig(database: string): pg.ClientConfig {
+interface ServerConfig {
+  host: string;
+  port: number;
+  user: string;
+  password: string | undefined;
+  database: string;
+  connectionTimeoutMillis: number;
+}
+
+function serverConfig(database: string): ServerConfig {
   return {
     host: process.env.PGHOST ?? '127.0.0.1',
     port: Number(process.env.PGPORT ?? 5432),
@@ -58,6 +69,14 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   return {
     name,
     url: `postgres://${auth}@${cfg.host}:${cfg.port}/${name}`,
+    cutConnections: async () => {
+      await withAdmin(async (c) => {
+        await c.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+        await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+      });
+      return () =>
+        withAdmin((c) => c.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`)).then(() => undefined);
+    },
     drop: () =>
       withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };

@@ -39,6 +39,8 @@ export class Flusher {
   private readonly pause = new Signal();
   private waiters: Waiter[] = [];
   private stopped = false;
+  /** The loop waits for events (as opposed to gathering a batch or inserting). */
+  private idle = false;
   private running: Promise<void> | null = null;
   private failures = 0;
   private retryAtMs = 0;
@@ -72,9 +74,13 @@ export class Flusher {
     this.running ??= this.loop();
   }
 
-  /** New events are queued: wakes the loop when a full batch is ready or someone waits for them. */
+  /**
+   * New events are queued: wakes an idle loop (which then gathers for intervalMs), or a gathering
+   * one once a full batch is ready or someone waits for them.
+   */
   wake(): void {
-    if (this.queue.count >= this.options.batchEvents || this.waiters.length > 0) this.work.notify();
+    if (this.idle || this.queue.count >= this.options.batchEvents || this.waiters.length > 0)
+      this.work.notify();
   }
 
   /**
@@ -104,7 +110,9 @@ export class Flusher {
   private async loop(): Promise<void> {
     while (!this.stopped) {
       if (this.queue.count === 0) {
+        this.idle = true;
         await this.work.wait();
+        this.idle = false;
         continue;
       }
       if (this.queue.count < this.options.batchEvents && this.waiters.length === 0) {

@@ -96,7 +96,7 @@ export class JournaledEventStore implements EventStore {
         retryMaxMs: options.retryMaxMs ?? 2000,
       },
       {
-        insert: (batch) => insertBatch(options.sql, journalId, batch.lines, batch.lastSeq),
+        insert: (batch) => insertBatch(options.sql, journalId, batch).then(() => undefined),
         afterInsert: (seq) => this.cleanJournal(seq),
         onFailure: (error, attempt, retryInMs) =>
           this.notify({ type: 'flush:failed', error, attempt, retryInMs }),
@@ -291,7 +291,7 @@ async function replay(
   let flushed = checkpoint;
   while (queue.count > 0) {
     const batch: PendingBatch = queue.peek(batchEventsOf(options));
-    await insertBatch(options.sql, journalId, batch.lines, batch.lastSeq);
+    await insertBatch(options.sql, journalId, batch);
     queue.drop(batch.lastSeq);
     flushed = batch.lastSeq;
   }

@@ -1,6 +1,6 @@
--- How far each journal (one per data folder) has been copied into `events`. Advanced in the same
--- statement that inserts the rows, so a crash can never leave rows in without the checkpoint, or the
--- other way round: replaying the journal after the checkpoint never inserts a row twice.
+-- How far each journal (one per data folder) has been copied into `events`. A flush locks its
+-- journal's row, inserts only the events past flushed_seq and advances it, in one transaction:
+-- replaying the journal after a crash never inserts an event twice.
 CREATE TABLE flexiroaster_ai.journal_checkpoints (
   journal_id text PRIMARY KEY,
   flushed_seq bigint NOT NULL,

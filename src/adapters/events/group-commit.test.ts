@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { WrittenGroup } from '../journal/writer.js';
+import { GroupCommitter } from './group-commit.js';
+
+function recorder(fail: (call: number) => boolean = () => false) {
+  const writes: string[][] = [];
+  let seq = 1;
+  const write = async (lines: readonly string[]): Promise<WrittenGroup> => {
+    writes.push([...lines]);
+    await new Promise((r) => setTimeout(r, 5));
+    if (fail(writes.length)) throw new Error('disk full');
+    const firstSeq = seq;
+    seq += lines.length;
+    return { firstSeq, lastSeq: seq - 1, bytes: 0 };
+  };
+  return { writes, write };
+}
+
+describe('GroupCommitter', () => {
+  it('writes concurrent appends as one group and resolves them after it', async () => {
+    const r = recorder();
+    const durable: WrittenGroup[] = [];
+    const gc = new GroupCommitter(r.write, { groupCommitMs: 2 }, (g) => durable.push(g));
+    await Promise.all([gc.add(['a']), gc.add(['b', 'c']), gc.add(['d'])]);
+    expect(r.writes).toEqual([['a', 'b', 'c', 'd']]);
+    expect(durable).toEqual([{ firstSeq: 1, lastSeq: 4, bytes: 0 }]);
+    expect(gc.unsyncedEvents).toBe(0);
+  });
+
+  it('gathers what arrives during a write into the next group', async () => {
+    const r = recorder();
+    const gc = new GroupCommitter(r.write, { groupCommitMs: 0 }, () => undefined);
+    const first = gc.add(['a']);
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = [gc.add(['b']), gc.add(['c'])];
+    await Promise.all([first, ...rest]);
+    expect(r.writes).toEqual([['a'], ['b', 'c']]);
+  });
+
+  it('rejects every caller of a failed group and goes on with the next', async () => {
+    const r = recorder((call) => call === 1);
+    const gc = new GroupCommitter(r.write, { groupCommitMs: 1 }, () => undefined);
+    const failed = [gc.add(['a']), gc.add(['b'])];
+    await Promise.all(failed.map((p) => expect(p).rejects.toThrow('disk full')));
+    await expect(gc.add(['c'])).resolves.toBeUndefined();
+    expect(gc.unsyncedEvents).toBe(0);
+  });
+
+  it('writes a large group at once instead of waiting', async () => {
+    const r = recorder();
+    const gc = new GroupCommitter(r.write, { groupCommitMs: 10_000, maxGroupChars: 3 }, () => undefined);
+    await gc.add(['abcd']);
+    expect(r.writes).toEqual([['abcd']]);
+  });
+});
