@@ -1,5 +1,4 @@
-import { isFailedExecution, isTerminal, type ExecutionEvent } from '../domain/index.js';
-import type { Entry } from './queue.js';
+import { isFailedExecution, isTerminal, type ExecutionEvent, type TelemetryEvent } from '../domain/index.js';
 
 const HOUR_MS = 3_600_000;
 // Events spread over less than about a second (variance in hours²) carry no trend.
@@ -37,7 +36,7 @@ export function hasDuration(e: ExecutionEvent): boolean {
 const finiteOr0 = (v: number): number => (Number.isFinite(v) ? v : 0);
 
 /**
- * Running sums over a pipeline's live window. Every entry adds with sign +1 and leaves with −1, so KPIs
+ * Running sums over a pipeline's live window. Every event adds with sign +1 and leaves with −1, so KPIs
  * never need a rescan; `rebuild` recomputes from the entries now and then to shed floating-point drift.
  */
 export class LiveAggregates {
@@ -60,13 +59,12 @@ export class LiveAggregates {
   readonly patterns = new Map<string, number>();
   patternTotal = 0;
 
-  /** Adds (sign 1) or removes (sign −1) an entry's contribution. */
-  add(entry: Entry, sign: 1 | -1): void {
+  /** Adds (sign 1) or removes (sign −1) an event's contribution, with the error patterns it carries. */
+  add(e: TelemetryEvent, patterns: readonly string[] | null, sign: 1 | -1): void {
     this.events += sign;
-    const e = entry.event;
     switch (e.kind) {
       case 'execution':
-        this.addExecution(e, entry.t, sign);
+        this.addExecution(e, sign);
         break;
       case 'stage':
         this.retries += sign * finiteOr0(e.retry_count);
@@ -78,7 +76,7 @@ export class LiveAggregates {
       case 'log':
         break;
     }
-    if (entry.patterns !== null) for (const p of entry.patterns) this.addPattern(p, sign);
+    if (patterns !== null) for (const p of patterns) this.addPattern(p, sign);
   }
 
   /** Least-squares slope of duration over event time in seconds per hour; null below 3 runs or without time spread. */
@@ -91,8 +89,11 @@ export class LiveAggregates {
     return covXY / varX;
   }
 
-  /** Recomputes every sum from the entries held (drops accumulated rounding, re-bases the time origin). */
-  rebuild(forEach: (fn: (e: Entry) => void) => void): void {
+  /** Recomputes every sum from the events held (drops accumulated rounding, re-bases the time origin). */
+  rebuild(
+    forEach: (fn: (e: TelemetryEvent) => void) => void,
+    patternsOf: (e: TelemetryEvent) => readonly string[] | null,
+  ): void {
     this.events = this.records = this.failed = this.retries = this.patternTotal = 0;
     for (const s of [this.duration, this.cpu, this.memory, this.throughput, this.latency, this.dataVolume]) {
       s.n = 0;
@@ -101,14 +102,14 @@ export class LiveAggregates {
     this.sx = this.sxx = this.sxy = 0;
     this.stages.clear();
     this.patterns.clear();
-    forEach((e) => this.add(e, 1));
+    forEach((e) => this.add(e, patternsOf(e), 1));
   }
 
-  private addExecution(e: ExecutionEvent, t: number, sign: 1 | -1): void {
+  private addExecution(e: ExecutionEvent, sign: 1 | -1): void {
     this.records += sign;
     if (isFailedExecution(e)) this.failed += sign;
     this.retries += sign * finiteOr0(e.retry_count);
-    if (hasDuration(e)) this.addDuration(t, e.duration_seconds, sign);
+    if (hasDuration(e)) this.addDuration(e.event_time, e.duration_seconds, sign);
     this.cpu.add(e.cpu_percent, sign);
     this.memory.add(e.memory_percent, sign);
     this.throughput.add(e.throughput_per_minute, sign);
@@ -172,9 +173,8 @@ export class HistoryAggregates {
   retries = 0;
   readonly duration = new SumCount();
 
-  /** Adds (sign 1) or removes (sign −1) an execution entry; other kinds are not kept in history. */
-  add(entry: Entry, sign: 1 | -1): void {
-    const e = entry.event;
+  /** Adds (sign 1) or removes (sign −1) an execution record; other kinds are not kept in history. */
+  add(e: TelemetryEvent, sign: 1 | -1): void {
     if (e.kind !== 'execution') return;
     this.records += sign;
     if (isFailedExecution(e)) this.failed += sign;

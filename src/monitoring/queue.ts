@@ -1,126 +1,114 @@
 import type { TelemetryEvent } from '../domain/index.js';
+import { GONE, type EntryTable } from './table.js';
 
-/** Where an entry's contribution sits: the live window, the previous-window history, or nowhere. */
-export type Region = 0 | 1 | 2;
-export const LIVE: Region = 0;
-export const HISTORY: Region = 1;
-export const GONE: Region = 2;
-
-/** One event a window holds, with the error patterns it added (so removal subtracts exactly those). */
-export class Entry {
-  constructor(
-    readonly event: TelemetryEvent,
-    /** Event time, ms. */
-    readonly t: number,
-    readonly patterns: readonly string[] | null,
-    public region: Region,
-  ) {}
-}
-
-// Fills vacated slots so the array keeps one element kind and evicted events can be collected.
-const VACANT = new Entry(
-  {
-    kind: 'metric',
-    key: '',
-    pipeline_id: '',
-    event_time: 0,
-    received_at: 0,
-    execution_id: null,
-    stage_id: null,
-    name: '',
-    value: 0,
-  },
-  0,
-  null,
-  GONE,
-);
-
-/** Slack allowed before the array is compacted; keeps compaction amortised O(1) per removal. */
+// Slack allowed before a queue is compacted; keeps compaction amortised O(1) per removal.
 const MIN_COMPACT = 32;
+// Shared by every empty queue (never written: a queue grows before its first store).
+const NO_IDS = new Int32Array(0);
 
 /**
- * Entries ordered by event time (late arrivals are inserted in place, usually near the end). Entries
- * removed from the middle (replaced states) become tombstones: skipped, then compacted away.
+ * Entry ids ordered by event time (late arrivals are inserted in place, usually near the end). An id
+ * whose state was replaced stays as a tombstone (region GONE) until it reaches the front or a
+ * compaction, and is released to the table only then.
  */
-export class EntryQueue {
-  private items: Entry[] = [];
+export class IdQueue {
+  private ids = NO_IDS;
   private head = 0;
+  private tail = 0;
   private tombstones = 0;
+
+  constructor(private readonly table: EntryTable) {}
 
   /** Entries held, tombstones excluded. */
   get size(): number {
-    return this.items.length - this.head - this.tombstones;
+    return this.tail - this.head - this.tombstones;
   }
 
-  /** Adds `e` after every entry with an event time ≤ e.t. */
-  insert(e: Entry): void {
-    const items = this.items;
-    const n = items.length;
-    if (n === this.head || items[n - 1].t <= e.t) {
-      items.push(e);
+  /** Adds `id` after every entry with an event time ≤ its own. */
+  insert(id: number): void {
+    if (this.tail === this.ids.length) this.makeRoom();
+    const { ids, tail } = this;
+    const times = this.table.times;
+    const t = times[id];
+    if (tail === this.head || times[ids[tail - 1]] <= t) {
+      ids[this.tail++] = id;
       return;
     }
     let lo = this.head;
-    let hi = n - 1;
+    let hi = tail - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (items[mid].t <= e.t) lo = mid + 1;
+      if (times[ids[mid]] <= t) lo = mid + 1;
       else hi = mid;
     }
-    items.splice(lo, 0, e);
+    ids.copyWithin(lo + 1, lo, tail);
+    ids[lo] = id;
+    this.tail++;
   }
 
-  /** The oldest entry held (tombstones in front are discarded); undefined when empty. */
-  peek(): Entry | undefined {
-    const items = this.items;
-    while (this.head < items.length) {
-      const e = items[this.head];
-      if (e.region !== GONE) return e;
-      items[this.head++] = VACANT;
+  /** The oldest id held, releasing tombstones in front; −1 when empty. */
+  peek(): number {
+    const regions = this.table.regions;
+    while (this.head < this.tail) {
+      const id = this.ids[this.head];
+      if (regions[id] !== GONE) return id;
+      this.head++;
       this.tombstones--;
+      this.table.release(id);
     }
-    return undefined;
+    this.head = this.tail = 0;
+    // An idle pipeline gives its buffer back.
+    if (this.ids.length > 64) this.ids = NO_IDS;
+    return -1;
   }
 
-  /** Removes the entry `peek()` returned. */
+  /** Removes the id `peek()` returned (the caller takes over releasing it). */
   shift(): void {
-    this.items[this.head++] = VACANT;
-    if (this.head === this.items.length) this.clear();
+    if (++this.head === this.tail) this.head = this.tail = 0;
   }
 
-  /** Records that an entry still in the queue was marked GONE. */
+  /** Records that an id still in the queue was marked GONE. */
   markTombstone(): void {
     this.tombstones++;
   }
 
-  /** Calls `fn` for each entry held, oldest first. */
-  forEach(fn: (e: Entry) => void): void {
-    const items = this.items;
-    for (let i = this.head; i < items.length; i++) {
-      const e = items[i];
-      if (e.region !== GONE) fn(e);
+  /** Calls `fn` with each event held, oldest first. */
+  forEach(fn: (event: TelemetryEvent) => void): void {
+    const { ids, tail } = this;
+    const { regions, events } = this.table;
+    for (let i = this.head; i < tail; i++) {
+      const id = ids[i];
+      if (regions[id] !== GONE) fn(events[id] as TelemetryEvent);
     }
   }
 
-  /** Drops vacated slots and tombstones once they make up half the array; returns whether it did. */
-  compactIfSparse(): boolean {
+  /** Releases tombstones and closes the gap at the front once they make up half the queue. */
+  compactIfSparse(): void {
     const waste = this.head + this.tombstones;
-    if (waste < MIN_COMPACT || waste * 2 < this.items.length) return false;
-    const items = this.items;
-    let w = 0;
-    for (let r = this.head; r < items.length; r++) {
-      const e = items[r];
-      if (e.region !== GONE) items[w++] = e;
-    }
-    items.length = w;
-    this.head = 0;
-    this.tombstones = 0;
-    return true;
+    if (waste >= MIN_COMPACT && 2 * waste >= this.tail) this.compact();
   }
 
-  private clear(): void {
-    this.items.length = 0;
+  private compact(): void {
+    const { ids, tail } = this;
+    const regions = this.table.regions;
+    let w = 0;
+    for (let r = this.head; r < tail; r++) {
+      const id = ids[r];
+      if (regions[id] !== GONE) ids[w++] = id;
+      else this.table.release(id);
+    }
     this.head = 0;
+    this.tail = w;
     this.tombstones = 0;
+  }
+
+  private makeRoom(): void {
+    if (2 * (this.head + this.tombstones) >= this.tail && this.tail >= MIN_COMPACT) {
+      this.compact();
+      return;
+    }
+    const ids = new Int32Array(Math.max(16, 2 * this.ids.length));
+    ids.set(this.ids.subarray(0, this.tail));
+    this.ids = ids;
   }
 }

@@ -1,6 +1,5 @@
 import { hasDuration, type HistoryAggregates, type LiveAggregates } from './aggregates.js';
 import { assessHealth } from './health.js';
-import type { Entry } from './queue.js';
 import { quantileSorted, sortedCopy } from './robust.js';
 import { latencySignal, throughputSignal, type SignalScratch } from './signals.js';
 import type {
@@ -48,8 +47,7 @@ function collectSeries(window: PipelineWindow, scratch: SnapshotScratch): Series
   const push = (buffer: Float64Array, key: keyof Series, v: number | null): void => {
     if (v !== null && Number.isFinite(v)) buffer[n[key]++] = v;
   };
-  window.live.forEach((entry: Entry) => {
-    const e = entry.event;
+  window.live.forEach((e) => {
     if (e.kind === 'execution') {
       push(latency, 'latency', e.latency_ms);
       push(throughput, 'throughput', e.throughput_per_minute);
