@@ -10,6 +10,14 @@ const NOVEL_SCORE = 0.99;
 // Distances below this share of the range are treated as equal, so exact repeats read as "steady".
 const RELATIVE_FLOOR = 1e-6;
 
+// One way of looking at the series: a history, the nearest-shape search over it, and the likelihood
+// that turns its distances into surprise.
+interface View {
+  readonly history: History;
+  readonly search: NearestShape;
+  readonly meter: SurpriseMeter;
+}
+
 /**
  * Online anomaly detector for one metric series (CPU, memory, throughput, latency, duration).
  * Each point is judged three ways: how far the recent short shape is from its nearest match in
@@ -24,10 +32,7 @@ export class StreamingDetector {
   readonly options: StreamingOptions;
   private readonly values: History;
   private readonly context: History;
-  private readonly shapeSearch: NearestShape;
-  private readonly contextSearch: NearestShape;
-  private readonly shapeMeter: SurpriseMeter;
-  private readonly contextMeter: SurpriseMeter;
+  private readonly views: readonly View[];
   private readonly novelty: RangeNovelty;
   private readonly gate: EpisodeGate;
   private seen = 0;
@@ -36,24 +41,34 @@ export class StreamingDetector {
   constructor(options: Readonly<Record<string, unknown>> = {}) {
     const o = resolveStreamingOptions(options);
     this.options = o;
-    this.shapeSearch = new NearestShape({
-      length: o.shapeLength,
-      stride: o.shapeStride,
-      minLag: o.shapeLength,
-      lagStep: 1,
-    });
-    this.contextSearch = new NearestShape({
-      length: o.contextLength,
-      stride: o.contextBlock,
-      minLag: o.contextBlock,
-      lagStep: o.contextLagStep,
-    });
     const shapeSpan = (o.shapeLength - 1) * o.shapeStride + 1;
     const contextSpan = (o.contextLength - 1) * o.contextBlock + 1;
     this.values = new History(Math.max(o.historyLength + shapeSpan, o.contextBlock));
     this.context = new History(o.historyLength + contextSpan);
-    this.shapeMeter = new SurpriseMeter(o.averageOver, o.memory, o.warmup);
-    this.contextMeter = new SurpriseMeter(o.averageOver, o.memory, o.warmup);
+    const meter = { averageOver: o.averageOver, memory: o.memory, warmup: o.warmup, clip: o.errorClip };
+    // Lags start past a shape's span, so a shape is never matched with an overlapping copy of itself.
+    this.views = [
+      {
+        history: this.values,
+        search: new NearestShape({
+          length: o.shapeLength,
+          stride: o.shapeStride,
+          minLag: shapeSpan,
+          lagStep: 1,
+        }),
+        meter: new SurpriseMeter(meter),
+      },
+      {
+        history: this.context,
+        search: new NearestShape({
+          length: o.contextLength,
+          stride: o.contextBlock,
+          minLag: contextSpan,
+          lagStep: o.contextLagStep,
+        }),
+        meter: new SurpriseMeter(meter),
+      },
+    ];
     this.novelty = new RangeNovelty(o.noveltyMargin);
     this.gate = new EpisodeGate(o.quietPoints, o.quietFactor, o.noveltyRefractory);
   }
@@ -70,17 +85,17 @@ export class StreamingDetector {
     this.values.push(value);
     this.context.push(this.blockMean());
     let surprise = 0;
-    let views = 0;
-    if (this.values.size >= 3 * this.options.shapeLength * this.options.shapeStride) {
-      surprise = this.judge(this.values, this.shapeSearch, this.shapeMeter, floor);
-      views++;
-    }
-    if (this.context.size >= 2 * this.options.contextLength * this.options.contextBlock) {
-      surprise = Math.max(surprise, this.judge(this.context, this.contextSearch, this.contextMeter, floor));
-      views++;
+    let judged = 0;
+    for (const view of this.views) {
+      const { history, search, meter } = view;
+      const distance = search.distance(history.data, history.latest, history.size);
+      if (distance === Infinity) continue; // not enough history for an earlier shape yet
+      // Log distance: errors are heavy-tailed, and ratios are what matter across scales.
+      surprise = Math.max(surprise, meter.update(Math.log(distance + floor)));
+      judged++;
     }
     // Taking the stronger of several views would alarm more often by chance; Bonferroni pays for it.
-    if (views > 1) surprise = Math.max(0, surprise - Math.log(views));
+    if (judged > 1) surprise = Math.max(0, surprise - Math.log(judged));
     // Monotone in the surprise; exactly ALERT_LEVEL (0.5) at alertSurprise.
     const score = surprise / (surprise + this.options.alertSurprise);
     // A value never seen before is new evidence, not more of the episode already alerted on.
@@ -95,19 +110,7 @@ export class StreamingDetector {
   /** Bytes of state held: fixed by the options, independent of how many points were taken. */
   get stateBytes(): number {
     const scalars = 8 * 16;
-    return (
-      this.values.data.byteLength +
-      this.context.data.byteLength +
-      this.shapeMeter.bytes +
-      this.contextMeter.bytes +
-      scalars
-    );
-  }
-
-  private judge(history: History, search: NearestShape, meter: SurpriseMeter, floor: number): number {
-    const distance = search.distance(history.data, history.latest, history.size);
-    // Log distance: errors are heavy-tailed, and ratios are what matter across scales.
-    return meter.update(Math.log(distance + floor));
+    return this.views.reduce((n, v) => n + v.history.data.byteLength + v.meter.bytes, scalars);
   }
 
   private blockMean(): number {

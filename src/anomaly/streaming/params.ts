@@ -65,6 +65,14 @@ export const STREAMING_PARAMS = {
     max: 1e6,
     doc: 'points the long-run error statistics remember (exponential forgetting)',
   },
+  errorClip: {
+    kind: 'number',
+    default: 3,
+    exclusiveMin: true,
+    min: 0,
+    max: 100,
+    doc: 'errors beyond mean + errorClip·sd are clipped before they update the long-run statistics',
+  },
   warmup: {
     kind: 'number',
     default: 150,
