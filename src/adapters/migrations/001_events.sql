@@ -2,7 +2,8 @@
 -- of a key is its current state. `payload` is the event exactly as accepted.
 CREATE TABLE flexiroaster_ai.events (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  key text NOT NULL,
+  -- Keys are opaque identifiers: byte order ("C") compares fastest and means the same everywhere.
+  key text COLLATE "C" NOT NULL,
   kind text NOT NULL,
   pipeline_id text NOT NULL,
   event_time timestamptz NOT NULL,
