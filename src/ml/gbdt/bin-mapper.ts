@@ -50,23 +50,26 @@ export function fitBinMapper(x: Matrix, maxBins: number, rng: Rng): BinMapper {
  */
 export function findCuts(sorted: Float64Array, maxBins: number): Float64Array {
   const n = sorted.length;
-  const distinct: number[] = [];
-  const counts: number[] = [];
+  // Distinct values and their counts, in place of the sorted run (typed arrays: no boxing).
+  const distinct = new Float64Array(n);
+  const counts = new Int32Array(n);
+  let k = 0;
   for (let i = 0; i < n; i++) {
-    if (i === 0 || sorted[i] !== sorted[i - 1]) {
-      distinct.push(sorted[i]);
-      counts.push(1);
-    } else counts[counts.length - 1]++;
+    if (k > 0 && sorted[i] === distinct[k - 1]) counts[k - 1]++;
+    else {
+      distinct[k] = sorted[i];
+      counts[k++] = 1;
+    }
   }
   const cuts: number[] = [];
-  if (distinct.length <= maxBins) {
-    for (let i = 0; i + 1 < distinct.length; i++) cuts.push(between(distinct[i], distinct[i + 1]));
+  if (k <= maxBins) {
+    for (let i = 0; i + 1 < k; i++) cuts.push(between(distinct[i], distinct[i + 1]));
     return Float64Array.from(cuts);
   }
   let rowsLeft = n;
   let binsLeft = maxBins;
   let inBin = 0;
-  for (let i = 0; i + 1 < distinct.length && binsLeft > 1; i++) {
+  for (let i = 0; i + 1 < k && binsLeft > 1; i++) {
     inBin += counts[i];
     // Close the bin early if the next value alone would overfill it.
     const target = rowsLeft / binsLeft;
@@ -88,15 +91,19 @@ function between(a: number, b: number): number {
 
 /** Bin of value v for a feature with the given upper bounds (binary search; NaN → missing bin). */
 export function binOf(upper: Float64Array, v: number): number {
-  if (v !== v) return upper.length + 1;
-  let lo = 0;
-  let hi = upper.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (v <= upper[mid]) hi = mid;
-    else lo = mid + 1;
+  const n = upper.length;
+  if (v !== v) return n + 1;
+  if (n === 0) return 0;
+  // Branch-free lower bound: the window halves a fixed number of times whatever the value, so
+  // nothing mispredicts on random data.
+  let base = 0;
+  let len = n;
+  while (len > 1) {
+    const half = len >>> 1;
+    base = upper[base + half] < v ? base + half : base;
+    len -= half;
   }
-  return lo;
+  return base + (upper[base] < v ? 1 : 0);
 }
 
 /** Bins every value into a column-major Uint8Array: bin of (row r, feature f) at `f * rows + r`. */

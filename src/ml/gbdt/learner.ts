@@ -1,6 +1,7 @@
 import type { BinMapper } from './bin-mapper.js';
 import { buildHistogram, clearHistogram, newHistogram, subtractHistogram } from './histogram.js';
 import { DataPartition } from './partition.js';
+import { binCounts, buildRootHistogram } from './root-histogram.js';
 import { findBestSplit, leafOutput, SplitInfo, type SplitRules } from './split-finder.js';
 import { TreeBuilder, type Tree } from './tree.js';
 
@@ -32,6 +33,7 @@ export class TreeLearner {
   private readonly orderedGrad: Float64Array;
   private readonly orderedHess: Float64Array;
   private features: Int32Array = new Int32Array(0);
+  private rootCounts: Float64Array | null = null;
 
   constructor(
     private readonly mapper: BinMapper,
@@ -72,10 +74,16 @@ export class TreeLearner {
     for (let i = this.rules.numLeaves - 1; i >= 0; i--) this.free.push(i);
     let g = 0;
     let h = 0;
-    for (let i = 0; i < bagSize; i++) {
-      const r = bag === null ? i : bag[i];
-      g += grad[r];
-      h += hess[r];
+    if (bag === null) {
+      for (let r = 0; r < bagSize; r++) {
+        g += grad[r];
+        h += hess[r];
+      }
+    } else {
+      for (let i = 0; i < bagSize; i++) {
+        g += grad[bag[i]];
+        h += hess[bag[i]];
+      }
     }
     this.sumGrad[0] = g;
     this.sumHess[0] = h;
@@ -165,9 +173,20 @@ export class TreeLearner {
     const n = partition.count[leaf];
     const begin = partition.begin[leaf];
     const idx = partition.indices;
-    // Only the root can hold every row, in order 0 … n−1: its gradients are already ordered.
+    // Only the root can hold every row, in order 0 … n−1.
     if (n === this.numRows) {
-      buildHistogram(hist, this.bins, n, features, mapper.offset, idx, 0, n, grad, hess);
+      this.rootCounts ??= binCounts(this.bins, n, mapper.offset, mapper.numFeatures);
+      buildRootHistogram(
+        hist,
+        this.bins,
+        n,
+        features,
+        mapper.offset,
+        mapper.numBins,
+        grad,
+        hess,
+        this.rootCounts,
+      );
       return slot;
     }
     const og = this.orderedGrad;

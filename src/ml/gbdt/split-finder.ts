@@ -64,6 +64,8 @@ export function findBestSplit(
     let cl = 0;
     for (let b = 0; b < nb - 1; b++) {
       const s = base + b * 3;
+      // An empty bin moves nothing from right to left: same candidate as the previous boundary.
+      if (hist[s + 2] === 0) continue;
       gl += hist[s];
       hl += hist[s + 1];
       cl += hist[s + 2];

@@ -1,0 +1,106 @@
+"""XGBoost and scikit-learn on the data sets bench/gbdt.ts prepared, the way it runs ours.
+
+Reads the manifest (JSON list of {name, train, test, label}) and prints one JSON object per data set
+on stdout: ROC-AUC, Brier, log loss and median fit time (ms over --repeats fits) of XGBoost and
+HistGradientBoosting, and the Brier score of CalibratedClassifierCV around HistGradientBoosting.
+Everything on one thread.
+"""
+import argparse
+import json
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import xgboost as xgb  # noqa: E402
+from sklearn.calibration import CalibratedClassifierCV  # noqa: E402
+from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
+from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score  # noqa: E402
+from sklearn.model_selection import PredefinedSplit  # noqa: E402
+
+
+def xgboost_model():
+    return xgb.XGBClassifier(
+        tree_method="hist",
+        grow_policy="lossguide",
+        max_leaves=31,
+        max_depth=0,
+        max_bin=255,
+        n_estimators=100,
+        learning_rate=0.1,
+        n_jobs=1,
+        random_state=0,
+    )
+
+
+def hgb_model():
+    return HistGradientBoostingClassifier(
+        max_leaf_nodes=31, max_iter=100, learning_rate=0.1, early_stopping=False, random_state=0
+    )
+
+
+def timed_fit(make, x, y, repeats):
+    """Fits `repeats` fresh models; returns the last one and the median fit time in ms."""
+    times = []
+    model = None
+    for _ in range(repeats):
+        model = make()
+        start = time.perf_counter()
+        model.fit(x, y)
+        times.append((time.perf_counter() - start) * 1000)
+    return model, float(np.median(times))
+
+
+def scores(y, p):
+    return {
+        "auc": roc_auc_score(y, p),
+        "brier": brier_score_loss(y, p),
+        "log_loss": log_loss(y, np.clip(p, 1e-15, 1 - 1e-15)),
+    }
+
+
+def calibrated_brier(x, y, x_test, y_test, calib_fraction):
+    """Brier of CalibratedClassifierCV(HGB): on the same later slice of train as ours, and with cv=5."""
+    cut = int(round(len(y) * (1 - calib_fraction)))
+    fold = np.r_[np.full(cut, -1), np.zeros(len(y) - cut)]
+    out = {}
+    for method in ("sigmoid", "isotonic"):
+        same = CalibratedClassifierCV(hgb_model(), method=method, cv=PredefinedSplit(fold)).fit(x, y)
+        out[f"{method}_slice"] = brier_score_loss(y_test, same.predict_proba(x_test)[:, 1])
+        cv5 = CalibratedClassifierCV(hgb_model(), method=method, cv=5).fit(x, y)
+        out[f"{method}_cv5"] = brier_score_loss(y_test, cv5.predict_proba(x_test)[:, 1])
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--manifest", required=True)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--calib-fraction", type=float, default=0.2)
+    args = parser.parse_args()
+    with open(args.manifest, encoding="utf-8") as f:
+        manifest = json.load(f)
+    for entry in manifest:
+        train = pd.read_csv(entry["train"])
+        test = pd.read_csv(entry["test"])
+        label = entry["label"]
+        x = train.drop(columns=[label]).to_numpy(dtype=np.float64)
+        y = train[label].to_numpy(dtype=np.int64)
+        x_test = test.drop(columns=[label]).to_numpy(dtype=np.float64)
+        y_test = test[label].to_numpy(dtype=np.int64)
+        xg, xg_ms = timed_fit(xgboost_model, x, y, args.repeats)
+        hg, hg_ms = timed_fit(hgb_model, x, y, args.repeats)
+        result = {
+            "name": entry["name"],
+            "xgboost": {**scores(y_test, xg.predict_proba(x_test)[:, 1]), "fit_ms": xg_ms},
+            "hgb": {**scores(y_test, hg.predict_proba(x_test)[:, 1]), "fit_ms": hg_ms},
+            "calibrated": calibrated_brier(x, y, x_test, y_test, args.calib_fraction),
+        }
+        print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
