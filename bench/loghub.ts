@@ -4,12 +4,16 @@
  * the raw log is also mined through its Loghub header format as a check that both inputs agree.
  *
  *   npx tsx bench/loghub.ts [--data ../shared/datasets/loghub] [--passes 20]
+ *
+ * Speeds are lines per second of CPU time (user + system) of this process, so other load on a
+ * shared machine does not count against them.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseCsv } from '../src/cli/csv.js';
-import { evaluateLogMining, readRawLog, readStructured } from '../src/cli/eval-logs.js';
+import { cpuMs, evaluateLogMining, readRawLog, readStructured } from '../src/cli/eval-logs.js';
+import { TemplateMiner } from '../src/logs/index.js';
 
 const SYSTEMS = ['HDFS', 'Hadoop', 'Spark', 'Zookeeper', 'BGL', 'Windows', 'Apache', 'OpenSSH'];
 // Brain (Yu et al., 2023), grouping accuracy of its released results on Loghub 2k.
@@ -52,13 +56,14 @@ interface Row {
 }
 
 const rows: Row[] = [];
+const everyLine: string[] = [];
 let totalLines = 0;
 let totalSeconds = 0;
 for (const system of SYSTEMS) {
   const base = join(dataDir, system, `${system}_2k.log`);
   const structured = await readStructured(`${base}_structured.csv`);
   const input = { lines: structured.lines, truth: structured.truth };
-  evaluateLogMining(input, 3); // warm-up, so the timed passes measure compiled code
+  everyLine.push(...structured.lines);
   const result = evaluateLogMining(input, passes);
   const raw = await readRawLog(base, settings.settings[system].log_format);
   const rawScore =
@@ -78,6 +83,17 @@ for (const system of SYSTEMS) {
   totalSeconds += result.lines / result.lines_per_s;
 }
 
+// Sustained rate: one miner over all systems' lines in a row (templates accumulate), after a
+// warm-up pass; CPU time, mean of the passes.
+const warm = new TemplateMiner();
+for (const line of everyLine) warm.add(line);
+const t0 = cpuMs();
+for (let p = 0; p < passes; p++) {
+  const miner = new TemplateMiner();
+  for (const line of everyLine) miner.add(line);
+}
+const sustained = Math.round((everyLine.length * passes) / ((cpuMs() - t0) / 1000));
+
 const mean = (pick: (r: Row) => number): number => rows.reduce((s, r) => s + pick(r), 0) / rows.length;
 const f3 = (x: number): string => x.toFixed(3);
 const lines = [
@@ -93,5 +109,6 @@ process.stdout.write(`${lines.join('\n')}\n`);
 const below = rows.filter((r) => r.ours < r.drain).map((r) => r.system);
 process.stdout.write(
   `\nbelow Drain: ${below.length === 0 ? 'none' : below.join(', ')}; mean ${f3(mean((r) => r.ours))} (target ≥ 0.97); ` +
-    `throughput ${Math.round(totalLines / totalSeconds).toLocaleString('en-US')} lines/s (target ≥ 200,000; best of ${passes} passes, one core)\n`,
+    `throughput ${Math.round(totalLines / totalSeconds).toLocaleString('en-US')} lines/s (target ≥ 200,000; CPU time, mean of ${passes - 1} warm passes per system, one thread); ` +
+    `sustained ${sustained.toLocaleString('en-US')} lines/s (one miner over all ${everyLine.length.toLocaleString('en-US')} lines, mean of ${passes} passes)\n`,
 );

@@ -27,6 +27,11 @@ describe('maskLine', () => {
       'on Mon Jan 15 10:30:00 2024 x',
       'on <*> <*> <*> <*> <*> x',
     ],
+    [
+      'date words in brackets or before commas',
+      '[Sun Dec 04 04:47:44 2005] Fri, Jul 01 x',
+      '[<*> <*> <*> <*> <*>] <*>, <*> <*> x',
+    ],
     ['month names stay words elsewhere', 'Jan said May we go', 'Jan said May we go'],
     ['durations joined and spaced', 'took 150ms then 30 s, and 2 min', 'took <*> then <*> <*>, and <*> <*>'],
     ['sizes with units', 'size 5.2 KB, free 1 MB)', 'size <*> <*>, free <*> <*>)'],
@@ -40,7 +45,8 @@ describe('maskLine', () => {
       'user=<*> status=<*> (uid=<*>) retries=<*>,',
     ],
     ['an empty value stays', 'logname= uid=0', 'logname= uid=<*>'],
-    ['quoted key=value values with spaces', 'msg="a b c" next', 'msg=<*> next'],
+    ['quoted key=value values with spaces', 'msg="a b c" next', 'msg="<*>" next'],
+    ['quoted key:value values', 'reason:"disk full" ok', 'reason:"<*>" ok'],
     ['ids joined by _ and - are wholly variable', 'blk_-42 attempt_1_0020_m_3 worker-7', '<*> <*> <*>'],
     [
       'a label before . or : is kept',

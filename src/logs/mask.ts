@@ -2,21 +2,25 @@
  * The masking tokenizer: one hand-written pass over a log line that splits it on whitespace and
  * replaces the variable part of each token with `<*>` (numbers, hex, IPs and ports, UUIDs, paths,
  * URLs, timestamps, durations, e-mails, quoted values and the values of `key=value`). A scanner
- * instead of a chain of regexes because the miner calls it for every line and most tokens are plain
- * words that can be returned after one look at their characters.
+ * instead of a chain of regexes because the miner calls it for every line: each character is looked
+ * at once, and a plain word is returned after that look. The tables and helpers the scan uses live
+ * in this file on purpose: module-local bindings are cheaper to read in the per-character loop than
+ * imported ones (several times so under tsx, which turns imports into getter calls).
  */
 
 /** The placeholder a masked value becomes, and a template's wildcard. */
 export const WILDCARD = '<*>';
 
-// Character classes by code point; a lookup table keeps the per-character test to one load.
+// Class bits by code point; a lookup table keeps the per-character test to one load.
 const SPACE = 1;
 const DIGIT = 2;
 const ALPHA = 4;
 const HEX_ALPHA = 8;
 const OPEN = 16; // punctuation that may open a token around its value: ( [ { <
 const CLOSE = 32; // punctuation that may close a token after its value: ) ] } > , ; : . ! ?
-const KEY = 64; // characters allowed in the key of key=value besides letters and digits
+const KEY = 64; // allowed in the key of key=value besides letters and digits: _ . -
+const SPECIAL = 128; // looked for by some masking rule: = / \ : @ " '
+
 const CLASS = new Uint8Array(128);
 for (const c of ' \t\n\r\f\v') CLASS[c.charCodeAt(0)] |= SPACE;
 for (let c = 48; c <= 57; c++) CLASS[c] |= DIGIT;
@@ -26,6 +30,7 @@ for (const c of 'abcdefABCDEF') CLASS[c.charCodeAt(0)] |= HEX_ALPHA;
 for (const c of '([{<') CLASS[c.charCodeAt(0)] |= OPEN;
 for (const c of ')]}>,;:.!?') CLASS[c.charCodeAt(0)] |= CLOSE;
 for (const c of '_.-') CLASS[c.charCodeAt(0)] |= KEY;
+for (const c of '=/\\:@"\'') CLASS[c.charCodeAt(0)] |= SPECIAL;
 
 const DQUOTE = 34;
 const SQUOTE = 39;
@@ -38,45 +43,40 @@ const DOT = 46;
 const MINUS = 45;
 const PLUS = 43;
 const TILDE = 126;
+const UNDERSCORE = 95;
+
+const cls = (code: number): number => (code < 128 ? CLASS[code] : 0);
+const isAlnum = (code: number): boolean => (cls(code) & (DIGIT | ALPHA)) !== 0 || code >= 128;
+// `_` and `-` join the parts of one identifier (blk_-42, worker-3, job_12_0001): the whole is the id.
+const isIdChar = (code: number): boolean => isAlnum(code) || code === UNDERSCORE || code === MINUS;
+
 // A quoted value longer than this is not searched for its closing quote (bounds the work per line).
 const MAX_QUOTED = 512;
 // Hex words without digits (deadbeef) are variables only when this long; shorter ones are English.
 const MIN_HEX_WORD = 8;
 
-const cls = (code: number): number => (code < 128 ? CLASS[code] : 0);
-const isSpace = (code: number): boolean => (cls(code) & SPACE) !== 0;
-const isAlnum = (code: number): boolean => (cls(code) & (DIGIT | ALPHA)) !== 0 || code >= 128;
-// `_` and `-` join the parts of one identifier (blk_-42, worker-3, job_12_0001): the whole is the id.
-const isIdChar = (code: number): boolean => isAlnum(code) || code === 95 || code === MINUS;
+// What the scan of a token found, so only the rules that can apply are tried.
+const HAS_EQUALS = 1;
+const HAS_SLASH = 2;
+const HAS_COLON = 4;
+const HAS_AT = 8;
+const HAS_QUOTE = 16;
+const HEX_WORD = 32;
+const FLAG_OF = new Uint8Array(128);
+FLAG_OF[EQUALS] = HAS_EQUALS;
+FLAG_OF[SLASH] = HAS_SLASH;
+FLAG_OF[BACKSLASH] = HAS_SLASH;
+FLAG_OF[COLON] = HAS_COLON;
+FLAG_OF[AT] = HAS_AT;
+FLAG_OF[DQUOTE] = HAS_QUOTE;
+FLAG_OF[SQUOTE] = HAS_QUOTE;
 
 // Units that make a number a quantity (5.2 KB, 30 ms): the unit is part of the value.
-const UNITS = new Set([
-  'B',
-  'KB',
-  'MB',
-  'GB',
-  'TB',
-  'PB',
-  'kB',
-  'KiB',
-  'MiB',
-  'GiB',
-  'TiB',
-  'ns',
-  'us',
-  'µs',
-  'ms',
-  's',
-  'sec',
-  'secs',
-  'min',
-  'mins',
-  'h',
-  'hr',
-  'hrs',
-]);
-const MONTHS = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']);
-const WEEKDAYS = new Set(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
+const UNITS = new Set(
+  'B KB MB GB TB PB kB KiB MiB GiB TiB ns us µs ms s sec secs min mins h hr hrs'.split(' '),
+);
+const MONTHS = new Set('Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' '));
+const WEEKDAYS = new Set('Mon Tue Wed Thu Fri Sat Sun'.split(' '));
 
 /** Splits a line on whitespace and masks the variable part of every token (see the file comment). */
 export function maskTokens(line: string): string[] {
@@ -84,28 +84,47 @@ export function maskTokens(line: string): string[] {
   const n = line.length;
   let i = 0;
   while (i < n) {
-    while (i < n && isSpace(line.charCodeAt(i))) i++;
-    if (i >= n) break;
-    const start = i;
-    const close = quotedSpanEnd(line, i);
-    if (close > 0) {
-      // A quoted value may hold spaces; the whole span is one token and its content one variable.
-      i = close + 1;
-      while (i < n && !isSpace(line.charCodeAt(i))) i++;
-      const q = line[start];
-      out.push(q + WILDCARD + q + line.slice(close + 1, i));
+    let c = line.charCodeAt(i);
+    if (c < 128 && (CLASS[c] & SPACE) !== 0) {
+      i++;
       continue;
     }
-    while (i < n && !isSpace(line.charCodeAt(i))) {
-      // A quoted value after `key=` or `key:` may hold spaces; it stays in its token.
-      const after = line.charCodeAt(i - 1);
-      if (i > start && (after === EQUALS || after === COLON)) {
-        const end = quotedSpanEnd(line, i);
-        if (end > 0) i = end;
+    const start = i;
+    if (c === DQUOTE || c === SQUOTE) {
+      const close = quotedSpanEnd(line, i);
+      if (close > 0) {
+        // A quoted value may hold spaces; the whole span is one token and its content one variable.
+        i = close + 1;
+        while (i < n && (cls(line.charCodeAt(i)) & SPACE) === 0) i++;
+        out.push(line[start] + WILDCARD + line[start] + line.slice(close + 1, i));
+        continue;
       }
-      i++;
     }
-    const token = maskToken(line, start, i);
+    let digit = -1;
+    let flags = 0;
+    let hexOnly = true;
+    for (; i < n; i++) {
+      c = line.charCodeAt(i);
+      const kind = c < 128 ? CLASS[c] : 0;
+      if ((kind & (DIGIT | HEX_ALPHA)) !== 0) {
+        if (digit < 0 && (kind & DIGIT) !== 0) digit = i;
+        continue;
+      }
+      if ((kind & SPACE) !== 0) break;
+      hexOnly = false;
+      if ((kind & SPECIAL) === 0) continue;
+      flags |= FLAG_OF[c];
+      // A quoted value after `key=` or `key:` may hold spaces; it stays in its token.
+      if ((c === DQUOTE || c === SQUOTE) && i > start) {
+        const before = line.charCodeAt(i - 1);
+        if (before === EQUALS || before === COLON) {
+          const end = quotedSpanEnd(line, i);
+          if (end > 0) i = end;
+        }
+      }
+    }
+    if (hexOnly && i - start >= MIN_HEX_WORD) flags |= HEX_WORD;
+    const token = digit < 0 && flags === 0 ? line.slice(start, i) : maskToken(line, start, i, digit, flags);
     const prev = out.length > 0 ? out[out.length - 1] : '';
     out.push(prev === WILDCARD && isUnit(token) ? WILDCARD + token.slice(unitLength(token)) : token);
   }
@@ -131,11 +150,20 @@ function unitLength(token: string): number {
 function maskDateWords(out: string[]): void {
   for (let i = out.length - 1; i >= 0; i--) {
     const t = out[i];
-    if (t.length !== 3) continue;
+    if (t.length < 3 || t.length > 5) continue;
+    // The word may sit in brackets or before a comma: `[Sun`, `Dec,`.
+    let s = 0;
+    while (s < t.length && (cls(t.charCodeAt(s)) & OPEN) !== 0) s++;
+    let e = t.length;
+    while (e > s && (cls(t.charCodeAt(e - 1)) & CLOSE) !== 0) e--;
+    if (e - s !== 3) continue;
+    const word = t.slice(s, e);
     const next = i + 1 < out.length ? out[i + 1] : '';
     const prev = i > 0 ? out[i - 1] : '';
-    if (MONTHS.has(t) && (next.startsWith(WILDCARD) || prev === WILDCARD)) out[i] = WILDCARD;
-    else if (WEEKDAYS.has(t) && next.startsWith(WILDCARD)) out[i] = WILDCARD;
+    const dated =
+      (MONTHS.has(word) && (next.startsWith(WILDCARD) || prev === WILDCARD)) ||
+      (WEEKDAYS.has(word) && next.startsWith(WILDCARD));
+    if (dated) out[i] = t.slice(0, s) + WILDCARD + t.slice(e);
   }
 }
 
@@ -157,52 +185,26 @@ function quotedSpanEnd(line: string, start: number): number {
     if (line.charCodeAt(k) !== q) continue;
     if (k === start + 1) return -1;
     const next = k + 1 < line.length ? line.charCodeAt(k + 1) : 32;
-    if (isSpace(next) || (cls(next) & CLOSE) !== 0) return k;
+    if ((cls(next) & (SPACE | CLOSE)) !== 0) return k;
   }
   return -1;
 }
 
-// What a first look at a token found, so only the rules that can apply are tried.
-const HAS_EQUALS = 1;
-const HAS_SLASH = 2;
-const HAS_COLON = 4;
-const HAS_AT = 8;
-const HAS_QUOTE = 16;
-
-/** Masks one whitespace-free token `line[s, e)`; returns the token itself when nothing varies. */
-function maskToken(line: string, s: number, e: number): string {
-  let digit = -1;
-  let flags = 0;
-  let hexOnly = true;
-  for (let k = s; k < e; k++) {
-    const c = line.charCodeAt(k);
-    const kind = c < 128 ? CLASS[c] : 0;
-    if (kind & DIGIT) {
-      if (digit < 0) digit = k;
-    } else if ((kind & HEX_ALPHA) === 0) {
-      hexOnly = false;
-      if (c === EQUALS) flags |= HAS_EQUALS;
-      else if (c === SLASH || c === BACKSLASH) flags |= HAS_SLASH;
-      else if (c === COLON) flags |= HAS_COLON;
-      else if (c === AT) flags |= HAS_AT;
-      else if (c === DQUOTE || c === SQUOTE) flags |= HAS_QUOTE;
-    }
-  }
-  const hexWord = hexOnly && e - s >= MIN_HEX_WORD;
-  if (digit < 0 && flags === 0 && !hexWord) return line.slice(s, e);
-
+/**
+ * Masks the token `line[s, e)` that the scan found a digit (at `digit`) or special characters in
+ * (`flags`); returns it unchanged when no rule applies.
+ */
+function maskToken(line: string, s: number, e: number, digit: number, flags: number): string {
   // The core is the token without the brackets and punctuation around its value.
   let cs = s;
   while (cs < e && (cls(line.charCodeAt(cs)) & OPEN) !== 0) cs++;
   let ce = e;
   while (ce > cs && (cls(line.charCodeAt(ce - 1)) & CLOSE) !== 0) ce--;
   if (cs >= ce) return line.slice(s, e);
-  const c0 = line.charCodeAt(cs);
 
   if (flags & HAS_QUOTE) {
-    if ((c0 === DQUOTE || c0 === SQUOTE) && line.charCodeAt(ce - 1) === c0 && ce - cs > 2) {
-      return maskFrom(line, s, cs + 1, ce - 1, e);
-    }
+    const open = quoteOpening(line, cs, ce);
+    if (open >= 0) return maskFrom(line, s, open + 1, ce - 1, e);
   }
   if (flags & HAS_SLASH) {
     const scheme = flags & HAS_COLON ? indexIn(line, '://', cs, ce) : -1;
@@ -214,13 +216,20 @@ function maskToken(line: string, s: number, e: number): string {
     if (eq > 0) return eq + 1 < ce ? maskFrom(line, s, eq + 1, ce, e) : line.slice(s, e);
   }
   if (flags & HAS_AT && isEmail(line, cs, ce)) return maskFrom(line, s, cs, ce, e);
-  if (digit >= 0 && digit < ce) {
-    const from = variableStart(line, cs, digit);
-    // Punctuation alone is no label (`::1`, `#42`, `@0x7f`): then the whole core is the value.
-    return maskFrom(line, s, hasLetter(line, cs, from) ? from : cs, ce, e);
-  }
-  if (hexWord) return maskFrom(line, s, cs, ce, e);
+  if (digit >= 0 && digit < ce) return maskFrom(line, s, variableStart(line, cs, digit), ce, e);
+  if (flags & HEX_WORD) return maskFrom(line, s, cs, ce, e);
   return line.slice(s, e);
+}
+
+/**
+ * When the core ends with a quote, the index of the quote that opens a non-empty value before it
+ * (`"users"`, `key="a b"`); otherwise -1.
+ */
+function quoteOpening(line: string, cs: number, ce: number): number {
+  const q = line.charCodeAt(ce - 1);
+  if (q !== DQUOTE && q !== SQUOTE) return -1;
+  for (let k = cs; k < ce - 2; k++) if (line.charCodeAt(k) === q) return k;
+  return -1;
 }
 
 /** The token `line[s, e)` with `line[from, to)` replaced by the wildcard. */
@@ -243,14 +252,10 @@ function isPath(line: string, cs: number, ce: number): boolean {
     if (c2 === BACKSLASH || c2 === SLASH) return true;
   }
   // jar:file:/x, file:/x — a scheme followed by a single slash.
-  const colonSlash = indexIn(line, ':/', cs, ce - 1);
-  return colonSlash > cs;
+  return indexIn(line, ':/', cs, ce - 1) > cs;
 }
 
-/**
- * The index of `=` when the token is `key=value` with an identifier key (letters, digits, `_.-`);
- * otherwise -1.
- */
+/** The index of `=` when `line[cs, ce)` is `key=value` with an identifier key; otherwise -1. */
 function keyValueSplit(line: string, cs: number, ce: number): number {
   for (let k = cs; k < ce; k++) {
     const c = line.charCodeAt(k);
@@ -276,13 +281,14 @@ function isEmail(line: string, cs: number, ce: number): boolean {
 /**
  * Where the variable part of a token with a digit begins: at the start of the identifier holding
  * the first digit (`blk_-42`, `worker-3` and `-5` are wholly variable), after a label and its
- * separator (`core.` in `core.12`, `PendingReds:` in `PendingReds:0`).
+ * separator (`core.` in `core.12`, `PendingReds:` in `PendingReds:0`). Punctuation alone is no
+ * label (`::1`, `#42`, `@0x7f`): then the whole core is the value.
  */
 function variableStart(line: string, cs: number, digit: number): number {
   let a = digit;
   while (a > cs && isIdChar(line.charCodeAt(a - 1))) a--;
   if (a > cs && line.charCodeAt(a - 1) === PLUS) a--;
-  return a;
+  return hasLetter(line, cs, a) ? a : cs;
 }
 
 /** The first index of `needle` inside `line[from, to)`, or -1; never scans past `to`. */
@@ -291,8 +297,9 @@ function indexIn(line: string, needle: string, from: number, to: number): number
   const last = to - needle.length;
   outer: for (let k = from; k <= last; k++) {
     if (line.charCodeAt(k) !== first) continue;
-    for (let j = 1; j < needle.length; j++)
+    for (let j = 1; j < needle.length; j++) {
       if (line.charCodeAt(k + j) !== needle.charCodeAt(j)) continue outer;
+    }
     return k;
   }
   return -1;

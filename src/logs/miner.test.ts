@@ -61,6 +61,17 @@ describe('TemplateMiner', () => {
     expect(m.template(results[1].id)?.id).toBe(results[0].id);
   });
 
+  it('routes by the first words, so lines that open with a variable still meet their template', () => {
+    const m = new TemplateMiner();
+    const got = ids(m, [
+      '12:00:01 worker-3 started job 17',
+      '12:00:02 worker-9 started job 18',
+      '12:00:03 x-1 stopped job 2',
+    ]);
+    expect(got[1]).toBe(got[0]);
+    expect(got[2]).not.toBe(got[0]);
+  });
+
   it('gives lists of ids of any length one template', () => {
     const m = new TemplateMiner();
     const got = ids(m, ['delete blk_1 blk_2', 'delete blk_7 blk_8 blk_9 blk_10', 'delete blk_3']);

@@ -1,7 +1,7 @@
 import { WILDCARD } from './mask.js';
 import { isVariable } from './tokens.js';
 
-/** A leaf of the parse tree: the templates that lines with one length and leading tokens may join. */
+/** A leaf of the parse tree: the templates that lines with one length and first words may join. */
 export interface Leaf<T> {
   items: T[];
 }
@@ -13,9 +13,10 @@ interface Node<T> {
 
 /**
  * Drain's fixed-depth tree: the first level is the token count, the next `routeTokens` levels the
- * leading tokens, so a line is compared only with templates that share its length and first words.
- * A leading token holding a variable, or one arriving when a node already has `maxChildren`
- * children, takes the wildcard branch (which bounds the tree under a flood of distinct words).
+ * first constant tokens (variables are skipped, so lines that open with a timestamp or an id are
+ * still told apart by their words), so a line is compared only with templates that share its length
+ * and first words. A word arriving when a node already has `maxChildren` children takes the
+ * wildcard branch, which bounds the tree under a flood of distinct words.
  */
 export class ParseTree<T> {
   private readonly byLength = new Map<number, Node<T>>();
@@ -28,9 +29,11 @@ export class ParseTree<T> {
   /** The leaf a line belongs to, created on the way when missing. */
   leafFor(tokens: readonly string[]): Leaf<T> {
     let node = this.lengthNode(tokens.length);
-    const depth = Math.min(this.routeTokens, tokens.length);
-    for (let d = 0; d < depth; d++) {
-      const key = this.keyAt(node, tokens[d]);
+    let depth = 0;
+    for (let i = 0; i < tokens.length && depth < this.routeTokens; i++) {
+      if (isVariable(tokens[i])) continue;
+      depth++;
+      const key = this.keyAt(node, tokens[i]);
       let child = node.children.get(key);
       if (child === undefined) {
         child = newNode<T>();
@@ -44,11 +47,12 @@ export class ParseTree<T> {
   /** The keys `leafFor` followed for these tokens (call it after `leafFor`), to store with a template. */
   route(tokens: readonly string[]): string[] {
     let node = this.lengthNode(tokens.length);
-    const depth = Math.min(this.routeTokens, tokens.length);
-    const keys = new Array<string>(depth);
-    for (let d = 0; d < depth; d++) {
-      keys[d] = this.keyAt(node, tokens[d]);
-      node = node.children.get(keys[d]) ?? newNode<T>();
+    const keys: string[] = [];
+    for (let i = 0; i < tokens.length && keys.length < this.routeTokens; i++) {
+      if (isVariable(tokens[i])) continue;
+      const key = this.keyAt(node, tokens[i]);
+      keys.push(key);
+      node = node.children.get(key) ?? newNode<T>();
     }
     return keys;
   }
