@@ -43,7 +43,7 @@ const STEP_MS = 300_000;
 const MAX_ATTEMPTS = 30;
 
 /** `flexiroaster simulate`: the demo fleet as a workload file or a stream to a URL. */
-export function registerSimulate(program: Command): void {
+export function registerSimulate(program: Command, progressTo: ProgressStream = process.stderr): void {
   program
     .command('simulate')
     .description('Generate a labelled pipeline workload: NDJSON wire events to a file or to the ingest API')
@@ -65,7 +65,7 @@ export function registerSimulate(program: Command): void {
     )
     .option('--batch-size <n>', 'events per POST with --url', '1000')
     .action(async (raw: RawFlags) => {
-      await runSimulate(parseSimulateOptions(raw, Date.now()), process.stderr);
+      await runSimulate(parseSimulateOptions(raw, Date.now()), progressTo);
     });
 }
 

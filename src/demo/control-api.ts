@@ -48,14 +48,12 @@ export const demoControlApi: FastifyPluginAsync<ControlApiOptions> = async (app,
 
   app.post<PipelineParams>('/executions/:pipeline_id/execute', async (req, reply) => {
     const r = fleet.execute(req.params.pipeline_id);
-    return reply
-      .code(202)
-      .send({
-        success: true,
-        execution_id: r.execution_id,
-        status: r.status,
-        message: `execution ${r.execution_id} started`,
-      });
+    return reply.code(202).send({
+      success: true,
+      execution_id: r.execution_id,
+      status: r.status,
+      message: `execution ${r.execution_id} started`,
+    });
   });
   app.post<ExecutionParams>('/executions/:execution_id/stop', async (req) =>
     fleet.stop(req.params.execution_id),

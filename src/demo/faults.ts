@@ -160,15 +160,18 @@ export class FaultPlan {
     switch (kind) {
       case 'slowdown': {
         const heaviest = [...nonInput].sort((a, b) => stages[b].baselineMs - stages[a].baselineMs);
-        return { ...base, stages: heaviest.slice(0, 1 + rng.int(2)), peak: 2.5 + 3.5 * rng.next() };
+        return { ...base, stages: heaviest.slice(0, 1 + rng.int(2)), peak: 3 + 3 * rng.next() };
       }
       case 'oom': {
         const candidates = stages.filter((s) => s.type === 'transform' || s.type === 'validation');
         const hungriest = candidates.reduce((a, b) => (b.memory > a.memory ? b : a));
         return { ...base, stages: [hungriest.order_index] };
       }
-      case 'failure_burst':
-        return { ...base, stages: [nonInput[rng.int(nonInput.length)]] };
+      case 'failure_burst': {
+        // A burst fails whole runs, so it strikes a stage the run cannot go on without.
+        const critical = nonInput.filter((j) => stages[j].critical);
+        return { ...base, stages: [critical[rng.int(critical.length)]] };
+      }
       case 'auth_failure':
         return { ...base, stages: [0] };
       case 'schema_drift':

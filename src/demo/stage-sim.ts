@@ -1,16 +1,14 @@
 import type { LogLevel } from '../domain/index.js';
 import type { Rng } from '../shared/index.js';
 import {
-  authError,
-  connectionError,
   genericError,
   oomError,
   retriesExhausted,
   schemaError,
-  transientCause,
   type SchemaProblem,
   type StageError,
 } from './error-lines.js';
+import { authError, connectionError, transientCause } from './io-error-lines.js';
 import type { FaultParams } from './faults.js';
 import type { Endpoint } from './fleet-spec.js';
 import {
@@ -129,7 +127,7 @@ export function simulateStage(input: StageInput): StageSim {
       retry(sim, ctx, k, stage.max_retries, error.short, uniform(rng, 10_000, 30_000));
     sim.latencyMs = uniform(rng, 10_000, 30_000);
     failAt(sim, 1, error);
-  } else if (hit?.kind === 'failure_burst' && rng.next() < 0.9) {
+  } else if (hit?.kind === 'failure_burst' && rng.next() < 0.95) {
     failAt(sim, uniform(rng, 0.05, 0.5), genericError(ctx, hit.params.flavour));
   } else if (hit?.kind === 'retry_storm' && rng.next() < 0.8) {
     const cause = transientCause(ctx, input.endpoint, hit.params.flavour % 2);
@@ -139,7 +137,7 @@ export function simulateStage(input: StageInput): StageSim {
       retry(sim, ctx, k, stage.max_retries, cause, stage.baselineMs * uniform(rng, 0.1, 0.3));
     sim.latencyMs *= 1 + retries;
     if (exhausted) failAt(sim, 1, retriesExhausted(ctx, retries + 1, cause));
-  } else if (rng.next() < 0.03) {
+  } else if (stage.external && rng.next() < 0.04) {
     retry(
       sim,
       ctx,
