@@ -1,0 +1,217 @@
+import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
+import { SOURCE_TABLES, type Row, type SourceTable } from '../../ingest/index.js';
+import type { SqlClient } from '../../ports/index.js';
+import { toError } from '../../shared/index.js';
+import type { RowApplier, TableRows } from './apply-rows.js';
+import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import type { RunControl } from './run-control.js';
+import { copyTables, type CopyPosition } from './snapshot-copy.js';
+import { qualified } from './tables.js';
+
+/** Durable position: the last commit whose rows are durable; `copy` while the first copy runs. */
+export interface ReplicationPosition {
+  lsn: string | null;
+  copy: CopyPosition | null;
+}
+
+export interface ReplicationOptions {
+  name: string;
+  connectionString: string;
+  /** Ordinary connection to the source (setup, initial copy, stage look-ups). */
+  source: SqlClient;
+  schema: string;
+  store: SqlClient;
+  applier: RowApplier;
+  slot: string;
+  publication: string;
+  /** Rows gathered before a durable write. @default 5000 */
+  batchSize?: number;
+  /** Longest wait before gathered rows are written. @default 100 */
+  flushMs?: number;
+}
+
+/**
+ * Logical replication (pgoutput): a publication on the FlexiRoaster tables and a slot that keeps
+ * changes until acknowledged. A commit is acknowledged only after its rows are durable, so the slot
+ * replays whatever a crash interrupted. The first start copies the existing rows after creating the
+ * slot; rows changed meanwhile arrive twice and count once (event identity).
+ */
+export class ReplicationRunner {
+  readonly mode = 'replication';
+  private service: LogicalReplicationService | null = null;
+
+  constructor(private readonly o: ReplicationOptions) {}
+
+  /** Streams until stopped; rejects when the connection fails. */
+  async run(ctl: RunControl): Promise<void> {
+    const created = await this.setup();
+    let pos = (await readCheckpoint<ReplicationPosition>(this.o.store, this.o.name)) ?? null;
+    // No checkpoint, or a slot that had to be made again (changes may be lost): copy everything.
+    if (pos === null || (created && pos.copy === null)) pos = { lsn: null, copy: { table: 0, after: null } };
+    if (pos.copy !== null) {
+      const lsn = pos.lsn;
+      const save = (copy: CopyPosition) =>
+        writeCheckpoint(this.o.store, this.o.name, this.mode, { lsn, copy });
+      await save(pos.copy);
+      if (!(await copyTables(this.o.source, this.o.schema, this.o.applier, pos.copy, save, ctl.stopped)))
+        return;
+      pos = { lsn, copy: null };
+      await writeCheckpoint(this.o.store, this.o.name, this.mode, pos);
+    }
+    if (ctl.stopped()) return;
+    await this.stream(pos.lsn, ctl);
+  }
+
+  async interrupt(): Promise<void> {
+    await this.service?.stop();
+  }
+
+  /** Creates the publication and slot when missing; true when the slot was created now. */
+  private async setup(): Promise<boolean> {
+    const { rows: pubs } = await this.o.source.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [
+      this.o.publication,
+    ]);
+    if (pubs.length === 0) {
+      const tables = SOURCE_TABLES.map((t) => qualified(this.o.schema, t)).join(', ');
+      await this.o.source.exec(`CREATE PUBLICATION "${this.o.publication}" FOR TABLE ${tables}`);
+    }
+    const { rows: slots } = await this.o.source.query(
+      'SELECT 1 FROM pg_replication_slots WHERE slot_name = $1',
+      [this.o.slot],
+    );
+    if (slots.length > 0) return false;
+    await this.o.source.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [this.o.slot]);
+    return true;
+  }
+
+  private stream(fromLsn: string | null, ctl: RunControl): Promise<void> {
+    const o = this.o;
+    const service = new LogicalReplicationService(
+      { connectionString: o.connectionString, application_name: 'flexiroaster-ai-replication' },
+      // The library's own acknowledgements would confirm changes not yet durable: off.
+      { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: true } },
+    );
+    this.service = service;
+    const batchSize = o.batchSize ?? 5000;
+    const flushMs = o.flushMs ?? 100;
+    let durableLsn = fromLsn ?? '0/0';
+    let tx: Map<SourceTable, Row[]> | null = null;
+    let pending = new Map<SourceTable, Row[]>();
+    let pendingRows = 0;
+    let pendingLsn: string | null = null;
+    let pendingCommitMs = 0;
+    let lastFlush = ctl.now();
+    let failure: Error | null = null;
+    let chain: Promise<void> = Promise.resolve();
+
+    return new Promise<void>((resolve, reject) => {
+      const fail = (err: unknown) => {
+        if (failure !== null) return;
+        failure = toError(err);
+        void service.stop().finally(() => reject(failure));
+      };
+      const flush = (): Promise<void> =>
+        (chain = chain.then(async () => {
+          if (failure !== null || pendingLsn === null) return;
+          const batch: TableRows[] = [...pending].map(([table, rows]) => ({ table, rows }));
+          const lsn = pendingLsn;
+          const committedAt = pendingCommitMs;
+          pending = new Map();
+          pendingRows = 0;
+          pendingLsn = null;
+          lastFlush = ctl.now();
+          try {
+            await o.applier.apply(batch);
+            await writeCheckpoint(o.store, o.name, 'replication', { lsn, copy: null });
+            durableLsn = lsn;
+            await service.acknowledge(lsn);
+            if (pendingLsn === null && tx === null) ctl.caughtUp(ctl.now());
+            else ctl.caughtUp(committedAt);
+          } catch (err) {
+            fail(err);
+          }
+        }));
+      const timer = setInterval(() => {
+        if (pendingLsn !== null && ctl.now() - lastFlush >= flushMs) void flush();
+      }, flushMs);
+      timer.unref();
+
+      service.on('data', async (_lsn: string, msg: Pgoutput.Message) => {
+        if (failure !== null) return;
+        switch (msg.tag) {
+          case 'begin':
+            tx = new Map();
+            break;
+          case 'insert':
+          case 'update': {
+            const rel = msg.relation;
+            if (
+              tx === null ||
+              rel.schema !== o.schema ||
+              !(SOURCE_TABLES as readonly string[]).includes(rel.name)
+            )
+              break;
+            const list = tx.get(rel.name as SourceTable) ?? [];
+            list.push(msg.new);
+            tx.set(rel.name as SourceTable, list);
+            break;
+          }
+          case 'commit': {
+            for (const [table, rows] of tx ?? []) {
+              const list = pending.get(table) ?? [];
+              for (const r of rows) list.push(r);
+              pending.set(table, list);
+              pendingRows += rows.length;
+            }
+            tx = null;
+            pendingLsn = msg.commitEndLsn;
+            pendingCommitMs = Number(msg.commitTime) / 1000;
+            // Awaiting here pauses the stream: backpressure from the store to the server.
+            if (pendingRows >= batchSize || ctl.now() - lastFlush >= flushMs) await flush();
+            break;
+          }
+        }
+      });
+      service.on('heartbeat', async (lsn: string, _ts: number, shouldRespond: boolean) => {
+        if (failure !== null) return;
+        await chain;
+        const idle = pendingLsn === null && tx === null && queuedMessages(service) === 0;
+        // With nothing gathered, everything received is durable; say so, or the slot keeps the WAL.
+        if (idle) {
+          ctl.caughtUp(ctl.now());
+          durableLsn = lsn;
+        }
+        if (shouldRespond || idle) await service.acknowledge(durableLsn);
+      });
+      service.on('error', fail);
+      service.on('start', () => ctl.connected());
+      service
+        .subscribe(
+          new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication] }),
+          o.slot,
+          fromLsn ?? '0/0',
+        )
+        .then(
+          async () => {
+            clearInterval(timer);
+            await chain;
+            if (failure === null && ctl.stopped()) resolve();
+            else fail(new Error('replication stream ended'));
+          },
+          (err: unknown) => {
+            clearInterval(timer);
+            fail(err);
+          },
+        );
+    });
+  }
+}
+
+/**
+ * Messages the library received but has not handed to us yet (flow control queues them while a batch
+ * is written). Not public API; a heartbeat's position may be acknowledged only when this is 0.
+ */
+function queuedMessages(service: LogicalReplicationService): number {
+  const queue = (service as unknown as { _messageQueue?: unknown[] })._messageQueue;
+  return Array.isArray(queue) ? queue.length : Number.POSITIVE_INFINITY;
+}

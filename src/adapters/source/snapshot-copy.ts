@@ -1,0 +1,43 @@
+import { SOURCE_TABLES, type Row } from '../../ingest/index.js';
+import type { SqlClient } from '../../ports/index.js';
+import type { RowApplier } from './apply-rows.js';
+import { ID_TYPE, qualified } from './tables.js';
+
+/** How far an initial copy got: the table index and the last key read in it. */
+export interface CopyPosition {
+  table: number;
+  after: string | null;
+}
+
+/**
+ * Copies every row of the FlexiRoaster tables in keyset pages (the backlog before a replication
+ * slot existed), saving its position after each durable page so a restart resumes the copy.
+ */
+export async function copyTables(
+  source: SqlClient,
+  schema: string,
+  applier: RowApplier,
+  start: CopyPosition,
+  save: (pos: CopyPosition) => Promise<void>,
+  stopped: () => boolean,
+  limit = 5000,
+): Promise<boolean> {
+  for (let t = start.table; t < SOURCE_TABLES.length; t++) {
+    const table = SOURCE_TABLES[t];
+    let after = t === start.table ? start.after : null;
+    for (;;) {
+      if (stopped()) return false;
+      const { rows } = await source.query<{ r: Row; id: string }>(
+        `SELECT to_jsonb(t) AS r, t.id::text AS id FROM ${qualified(schema, table)} t
+         WHERE ($1::text IS NULL OR t.id > $1::${ID_TYPE[table]}) ORDER BY t.id LIMIT $2`,
+        [after, limit],
+      );
+      if (rows.length === 0) break;
+      await applier.apply([{ table, rows: rows.map((r) => r.r) }]);
+      after = rows[rows.length - 1].id;
+      await save({ table: t, after });
+      if (rows.length < limit) break;
+    }
+  }
+  return true;
+}

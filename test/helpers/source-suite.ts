@@ -1,0 +1,139 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { postgresUnavailable } from './pg.js';
+import {
+  logicalUnavailable,
+  runWriters,
+  scenarioEnv,
+  seedPipelines,
+  sleep,
+  startConsumer,
+  storedState,
+  waitFor,
+  withClient,
+  type ConsumerChild,
+  type ScenarioEnv,
+} from './source-scenario.js';
+
+/**
+ * The change-consumer suite for one mode: the crash scenario and the bad-rows check, skipped with a
+ * printed reason when PostgreSQL (or, for replication, wal_level=logical) is not available.
+ */
+export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): Promise<void> {
+  const skip = (await postgresUnavailable()) ?? (mode === 'replication' ? await logicalUnavailable() : null);
+  const running: ConsumerChild[] = [];
+  const start = (env: ScenarioEnv) => {
+    const child = startConsumer(env, mode);
+    running.push(child);
+    return child;
+  };
+
+  /** SIGKILLs the consumer four times while the writers run (and it catches up); returns the last child. */
+  async function killAndRestartWhileWriting(
+    env: ScenarioEnv,
+  ): Promise<{ child: ConsumerChild; kills: number }> {
+    let child = start(env);
+    let kills = 0;
+    while (kills < 4) {
+      // Killed once it is consuming, at a different point of its work each time.
+      await waitFor(async () => child.lastHealth !== null, 10_000);
+      await sleep(150 + 250 * (kills % 3));
+      child.proc.kill('SIGKILL');
+      await child.exited;
+      kills++;
+      child = start(env);
+    }
+    return { child, kills };
+  }
+
+  describe.skipIf(skip !== null)(`change consumer (${mode}) against PostgreSQL`, () => {
+    let env: ScenarioEnv;
+    beforeAll(async () => {
+      env = await scenarioEnv(`source_${mode}`);
+    });
+    afterEach(async () => {
+      // A failed assertion must not leave a consumer holding the data folder.
+      for (const c of running.splice(0)) {
+        if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+        await c.exited;
+      }
+    });
+    afterAll(async () => {
+      await env?.teardown();
+    });
+
+    it('counts every execution once with its final status through SIGKILLs, late commits and rollbacks', async () => {
+      const pipelines = await seedPipelines(env.db.url, 4);
+      const writing = runWriters(env.db.url, pipelines, 6, 20);
+      const { child, kills } = await killAndRestartWhileWriting(env);
+      const written = await writing;
+      expect(kills).toBe(4);
+
+      const caughtUp = await waitFor(async () => {
+        const state = await storedState(env.db.url);
+        const execs = state.filter((s) => s.kind === 'execution');
+        return (
+          child.modes.length > 0 &&
+          execs.length === written.executions.size &&
+          execs.every((e) => e.status === written.executions.get(e.key.split(':')[2])?.status)
+        );
+      }, 20_000);
+      child.proc.kill('SIGTERM');
+      await child.exited;
+      expect(child.modes).toContain(mode);
+
+      const state = await storedState(env.db.url);
+      const execs = state.filter((s) => s.kind === 'execution');
+      expect(caughtUp).toBe(true);
+      expect(execs).toHaveLength(written.executions.size);
+      for (const e of execs) {
+        const [, pipeline, id] = e.key.split(':');
+        expect(written.executions.get(id)).toEqual({ pipeline, status: e.status });
+      }
+      expect(state.filter((s) => s.kind === 'log')).toHaveLength(written.logs);
+      expect(state.filter((s) => s.kind === 'metric')).toHaveLength(written.metrics);
+      const stages = state.filter((s) => s.kind === 'stage');
+      expect(stages).toHaveLength(written.executions.size * 3);
+      expect(stages.every((s) => s.status === 'completed' || s.status === 'failed')).toBe(true);
+
+      const versions = await withClient(env.db.url, (c) =>
+        c.query('SELECT count(*)::int AS n FROM flexiroaster_ai.pipeline_versions'),
+      );
+      expect(versions.rows[0].n).toBe(4);
+    }, 55_000);
+
+    it('skips bad rows with a counted, logged reason and keeps going', async () => {
+      await withClient(env.db.url, async (c) => {
+        await c.query('ALTER TABLE executions DROP CONSTRAINT executions_status_check');
+        const { rows } = await c.query<{ id: string }>('SELECT id FROM pipelines LIMIT 1');
+        const p = rows[0].id;
+        await c.query(`INSERT INTO executions (pipeline_id, status) VALUES ($1, 'exploded')`, [p]);
+        await c.query(
+          `INSERT INTO executions (pipeline_id, status, context) VALUES ($1, 'running', '[1, 2]')`,
+          [p],
+        );
+        await c.query(
+          `INSERT INTO metrics (metric_name, metric_type, value, tags) VALUES ('cpu_percent', 'gauge', 1, '"garbage"')`,
+        );
+        await c.query(
+          `INSERT INTO metrics (metric_name, metric_type, value, tags) VALUES ('cpu_percent', 'gauge', 1, NULL)`,
+        );
+        await c.query(`INSERT INTO logs (level, message) VALUES ('INFO', 'no pipeline')`);
+        await c.query(`INSERT INTO logs (level, pipeline_id, message) VALUES ('INFO', $1, 'good one')`, [p]);
+      });
+      const child = start(env);
+      const seen = await waitFor(
+        async () => child.rejects.length >= 5 && (child.lastHealth?.rejected ?? 0) >= 5,
+        15_000,
+      );
+      child.proc.kill('SIGTERM');
+      await child.exited;
+      expect(seen).toBe(true);
+      // A row may be reported again after a restart replays its batch; each reason is one of these.
+      expect([...new Set(child.rejects)].sort()).toEqual(
+        ['executions context', 'executions status', 'logs pipeline_id', 'metrics tags'].sort(),
+      );
+      const state = await storedState(env.db.url);
+      expect(state.some((s) => s.kind === 'log')).toBe(true);
+    }, 30_000);
+  });
+}

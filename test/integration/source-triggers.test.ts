@@ -1,0 +1,3 @@
+import { consumerSuite } from '../helpers/source-suite.js';
+
+await consumerSuite('triggers');
