@@ -73,7 +73,8 @@ export class JournaledEventStore implements EventStore {
 
   private constructor(
     private readonly options: JournaledEventStoreOptions,
-    private readonly journalId: string,
+    /** This journal's id: its row in flexiroaster_ai.journal_checkpoints. */
+    readonly journalId: string,
     private readonly writer: JournalWriter,
     flushedSeq: number,
     /** What the journal held on open and this store put into the database before serving. */
