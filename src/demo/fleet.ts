@@ -1,9 +1,9 @@
 import { NotFoundError, SeededRng, AppError } from '../shared/index.js';
 import type { TriggerType } from '../domain/index.js';
-import { AUTHORS } from './catalog.js';
-import { driftedDefinition, schemaProblems, stageFlags, withTrueSchema } from './definition.js';
+import { stageFlags } from './definition.js';
+import { closeDriftsIfFixed, deployDrift, hotfixDrift, publicEpisode } from './drift.js';
 import { planDefinitionUpdate } from './apply-update.js';
-import type { DefinitionUpdate } from './definition-update.js';
+import { parseDefinitionUpdate, type DefinitionUpdate } from './definition-update.js';
 import { EmissionBuffer, type Outputs } from './emit.js';
 import { FaultPlan, type Episode } from './faults.js';
 import { buildPipelineSpec } from './fleet-spec.js';
@@ -28,7 +28,6 @@ const DEFAULT_FAULT_RATE = 0.15;
 const REMEMBERED_EXECUTIONS = 50_000;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-const author = (seed: number, at: number): string => AUTHORS[subSeed(seed, 'author', at) % AUTHORS.length];
 
 /**
  * A seeded fleet of simulated FlexiRoaster pipelines. `advanceTo` runs simulated time forward and
@@ -177,7 +176,9 @@ export class DemoFleet {
   /** Applies a PUT of the pipeline definition (see DefinitionUpdate); a new version when anything changed. */
   updateDefinition(pipelineId: string, update: DefinitionUpdate): ControlResult & { pipeline: PipelineView } {
     const p = this.state(pipelineId);
-    const plan = planDefinitionUpdate(p, update);
+    // Programmatic callers get the same checks as the HTTP body.
+    const checked = parseDefinitionUpdate(update);
+    const plan = planDefinitionUpdate(p, checked);
     const messages: string[] = [];
     if (plan.changed) {
       const v = p.addVersion(
@@ -197,9 +198,9 @@ export class DemoFleet {
         'flexiroaster-api',
       );
       messages.push(`definition updated to v${v.version} (${plan.summary})`);
-      this.closeDriftsIfFixed(p);
-    } else if (update.is_active === undefined) messages.push('definition unchanged');
-    if (update.is_active !== undefined) messages.push(this.setActive(p, update.is_active).message);
+      closeDriftsIfFixed(p, this.nowMs);
+    } else if (checked.is_active === undefined) messages.push('definition unchanged');
+    if (checked.is_active !== undefined) messages.push(this.setActive(p, checked.is_active).message);
     return { success: true, message: messages.join('; '), pipeline: p.view() };
   }
 
@@ -216,6 +217,7 @@ export class DemoFleet {
     const { seed } = this;
     this.states = [];
     this.byId.clear();
+    this.executions.clear();
     this.startedFaults = [];
     for (let i = 0; i < this.options.pipelines; i++) {
       const spec = buildPipelineSpec(seed, i, startMs);
@@ -236,7 +238,7 @@ export class DemoFleet {
       const next = Math.min(episodeAt, driftEndAt, slot.at);
       if (next > tMs) break;
       if (episodeAt === next) this.beginEpisode(p, p.faults.begin());
-      else if (driftEndAt === next) this.hotfix(p, driftEndAt);
+      else if (driftEndAt === next) hotfixDrift(p, driftEndAt, this.buf, this.seed);
       else this.onSlot(p, p.takeSlot());
     }
     let finished = false;
@@ -294,53 +296,7 @@ export class DemoFleet {
 
   private beginEpisode(p: PipelineState, e: Episode): void {
     this.startedFaults.push(publicEpisode(e));
-    if (e.fault !== 'schema_drift' || e.params.drift === null) return;
-    const cur = p.current();
-    const v = p.addVersion(
-      driftedDefinition(cur.definition, p.spec, e.params.drift),
-      cur.timeoutSeconds,
-      e.start,
-      'deploy',
-    );
-    p.emitRows(this.buf, e.start);
-    const d = e.params.drift;
-    const change =
-      d.kind === 'add'
-        ? `adds column ${d.to}`
-        : d.kind === 'rename'
-          ? `renames ${d.column} to ${d.to}`
-          : `changes ${d.column} to ${d.to}`;
-    const labels = { fault: e.fault, fault_id: e.fault_id };
-    p.emitLog(
-      this.buf,
-      e.start,
-      'INFO',
-      `Pipeline ${p.spec.name} definition updated to v${v.version} by ${author(this.seed, e.start)}: schema ${change}`,
-      labels,
-      'flexiroaster-api',
-    );
-  }
-
-  private hotfix(p: PipelineState, at: number): void {
-    const cur = p.current();
-    if (schemaProblems(cur.definition, p.spec).length > 0) {
-      const v = p.addVersion(withTrueSchema(cur.definition, p.spec), cur.timeoutSeconds, at, 'hotfix');
-      p.emitRows(this.buf, at);
-      p.emitLog(
-        this.buf,
-        at,
-        'INFO',
-        `Pipeline ${p.spec.name} definition updated to v${v.version} by ${author(this.seed, at + 1)}: hotfix restores the source schema`,
-        NORMAL_LABELS,
-        'flexiroaster-api',
-      );
-    }
-    for (const e of p.faults.openDrifts()) closeEpisode(e, at);
-  }
-
-  private closeDriftsIfFixed(p: PipelineState): void {
-    if (schemaProblems(p.current().definition, p.spec).length > 0) return;
-    for (const e of p.faults.openDrifts()) closeEpisode(e, this.nowMs);
+    deployDrift(p, e, this.buf, this.seed);
   }
 
   private setActive(p: PipelineState, active: boolean): ControlResult {
@@ -394,15 +350,6 @@ export class DemoFleet {
       if (r.status !== 'running') this.executions.delete(id);
     }
   }
-}
-
-function closeEpisode(e: Episode, at: number): void {
-  e.open = false;
-  e.end = Math.max(e.start, at);
-}
-
-function publicEpisode(e: Episode): FaultEpisode {
-  return { fault_id: e.fault_id, fault: e.fault, pipeline_id: e.pipeline_id, start: e.start, end: e.end };
 }
 
 /** Builds a fleet; see FleetOptions. */
