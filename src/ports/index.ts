@@ -1,2 +1,4 @@
 export * from './store.js';
 export * from './pipelines.js';
+export * from './anomalies.js';
+export * from './models.js';
