@@ -163,7 +163,9 @@ function startDemo(
     clock,
     backfillMs,
     sink: async (events) => {
-      await ingest.ingestEvents(events);
+      // Simulated events carry their simulated time; receipt (which retention counts from) is now.
+      const receivedAt = clock.now();
+      await ingest.ingestEvents(events.map((e) => ({ ...e, received_at: receivedAt })));
     },
     onError: (err) => log.warn({ err }, 'demo: delivery failed, will retry'),
     onFaults: (episodes) => {
