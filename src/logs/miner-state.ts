@@ -6,6 +6,8 @@ export const MINER_STATE_VERSION = 1;
 /** One template as the miner exports it (JSON, snake_case like every record of the service). */
 export interface TemplateState {
   id: string;
+  /** Creation order (0, 1, …); templates are rebuilt in this order. */
+  seq: number;
   /** The template's tokens; `<*>` marks a variable. */
   tokens: string[];
   /** The tree path the template was filed under when it was born (one key per routing level). */
@@ -20,10 +22,12 @@ export interface TemplateState {
 /** Everything a miner knows: reloading it gives a miner that assigns the same ids to the same lines. */
 export interface MinerState {
   version: typeof MINER_STATE_VERSION;
-  /** In order of creation (the order the tree is rebuilt in). */
+  /** The live templates, in any order (`seq` orders them). */
   templates: TemplateState[];
   /** Absorbed template id → the id that absorbed it. */
   aliases: Record<string, string>;
+  /** The `seq` the next template gets; when absent, one past the largest `seq` present. */
+  next_seq?: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -37,13 +41,18 @@ export function parseMinerState(value: unknown): MinerState {
   if (!Array.isArray(o.templates)) {
     throw new ValidationError('state.templates', 'state.templates must be a list');
   }
-  const seen = new Set<string>();
+  const ids = new Set<string>();
+  const seqs = new Set<number>();
   const templates = o.templates.map((t: unknown, i: number) => {
     const parsed = templateState(t, `state.templates.${i}`);
-    if (seen.has(parsed.id)) {
+    if (ids.has(parsed.id)) {
       throw new ValidationError(`state.templates.${i}.id`, `template id ${parsed.id} appears twice`);
     }
-    seen.add(parsed.id);
+    if (seqs.has(parsed.seq)) {
+      throw new ValidationError(`state.templates.${i}.seq`, `template seq ${parsed.seq} appears twice`);
+    }
+    ids.add(parsed.id);
+    seqs.add(parsed.seq);
     return parsed;
   });
   const aliasObj = object(o.aliases, 'state.aliases');
@@ -54,7 +63,15 @@ export function parseMinerState(value: unknown): MinerState {
     }
     aliases[from] = to;
   }
-  return { version: MINER_STATE_VERSION, templates, aliases };
+  const after = templates.reduce((m, t) => Math.max(m, t.seq + 1), 0);
+  const nextSeq = o.next_seq === undefined ? after : count(o.next_seq, 'state.next_seq');
+  if (nextSeq < after) {
+    throw new ValidationError(
+      'state.next_seq',
+      `state.next_seq must be above every template's seq (≥ ${after})`,
+    );
+  }
+  return { version: MINER_STATE_VERSION, templates, aliases, next_seq: nextSeq };
 }
 
 function templateState(value: unknown, at: string): TemplateState {
@@ -66,6 +83,7 @@ function templateState(value: unknown, at: string): TemplateState {
   }
   return {
     id: text(o.id, `${at}.id`),
+    seq: count(o.seq, `${at}.seq`),
     tokens,
     route,
     count: count(o.count, `${at}.count`),

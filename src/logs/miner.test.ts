@@ -131,6 +131,31 @@ describe('TemplateMiner state', () => {
     expect(reloaded.exportState()).toEqual(running.exportState());
   });
 
+  it('reloads from templates saved one by one as events report them', () => {
+    const running = new TemplateMiner();
+    const saved = new Map<string, unknown>();
+    const aliases: Record<string, string> = {};
+    for (const line of history) {
+      for (const e of running.add(line).events) {
+        saved.set(e.id, running.templateState(e.id));
+        if (e.type === 'template:merge') {
+          for (const gone of e.absorbed) {
+            saved.delete(gone);
+            aliases[gone] = e.id;
+          }
+        }
+      }
+    }
+    // Counts change on every line; a store would refresh them now and then (here: at the end).
+    for (const id of saved.keys()) saved.set(id, running.templateState(id));
+    const reloaded = TemplateMiner.fromState({
+      version: 1,
+      templates: [...saved.values()].reverse(),
+      aliases,
+    });
+    for (const line of later) expect(reloaded.add(line).id).toBe(running.add(line).id);
+  });
+
   it('resolves ids absorbed before the restart', () => {
     const m = new TemplateMiner();
     const first = history.map((l) => m.add(l).id);
@@ -165,5 +190,8 @@ describe('TemplateMiner state', () => {
       'state.templates.0.count',
     );
     expect(fieldOf(bad((s) => (s.aliases = { x: 3 })))).toBe('state.aliases.x');
+    expect(fieldOf(bad((s) => (s.next_seq = 0)))).toBe('state.next_seq');
+    const twice = bad((s) => (s.templates as unknown[]).push((s.templates as unknown[])[0]));
+    expect(fieldOf(twice)).toBe('state.templates.1.id');
   });
 });

@@ -1,6 +1,6 @@
 import { hashKey } from '../shared/index.js';
 import { WILDCARD, maskTokens } from './mask.js';
-import { MINER_STATE_VERSION, parseMinerState, type MinerState } from './miner-state.js';
+import { MINER_STATE_VERSION, parseMinerState, type MinerState, type TemplateState } from './miner-state.js';
 import { ParseTree, type Leaf } from './parse-tree.js';
 import { collapseRuns, generalise, joinScore, singleHardDifference } from './tokens.js';
 
@@ -47,6 +47,8 @@ export interface MinedLine {
 
 interface Cluster {
   id: string;
+  /** Creation order, kept across restarts: the tree is rebuilt and the oldest sibling found by it. */
+  seq: number;
   tokens: string[];
   text: string;
   route: string[];
@@ -71,14 +73,17 @@ export class TemplateMiner {
   private readonly tree = new ParseTree<Cluster>(S.routeTokens, S.maxChildren);
   private readonly clusters = new Map<string, Cluster>();
   private readonly aliases = new Map<string, string>();
+  private nextSeq = 0;
 
   /** Rebuilds a miner from `exportState()` output; a ValidationError names a malformed field. */
   static fromState(value: unknown): TemplateMiner {
     const state = parseMinerState(value);
     const miner = new TemplateMiner();
-    for (const t of state.templates) {
+    const ordered = [...state.templates].sort((a, b) => a.seq - b.seq);
+    for (const t of ordered) {
       const c: Cluster = {
         id: t.id,
+        seq: t.seq,
         tokens: [...t.tokens],
         text: t.tokens.join(' '),
         route: [...t.route],
@@ -90,6 +95,7 @@ export class TemplateMiner {
       miner.clusters.set(c.id, c);
       miner.tree.leafAt(c.tokens.length, c.route).items.push(c);
     }
+    miner.nextSeq = state.next_seq ?? 0;
     for (const [from, to] of Object.entries(state.aliases)) miner.aliases.set(from, to);
     return miner;
   }
@@ -149,17 +155,20 @@ export class TemplateMiner {
   exportState(): MinerState {
     return {
       version: MINER_STATE_VERSION,
-      templates: [...this.clusters.values()].map((c) => ({
-        id: c.id,
-        tokens: [...c.tokens],
-        route: [...c.route],
-        count: c.count,
-        example: c.example,
-        first_seen: c.firstSeen,
-        last_seen: c.lastSeen,
-      })),
+      templates: [...this.clusters.values()].map(stateOf),
       aliases: Object.fromEntries(this.aliases),
+      next_seq: this.nextSeq,
     };
+  }
+
+  /**
+   * One live template in its exported form, for saving templates one by one as events report
+   * them (absorbed ids resolve); a state assembled from these and the merge events reloads like
+   * `exportState()`.
+   */
+  templateState(id: string): TemplateState | undefined {
+    const c = this.clusters.get(this.resolve(id));
+    return c === undefined ? undefined : stateOf(c);
   }
 
   private create(tokens: string[], line: string): Cluster {
@@ -171,6 +180,7 @@ export class TemplateMiner {
     for (let n = 2; this.clusters.has(id) || this.aliases.has(id); n++) id = `${base}-${n}`;
     const c: Cluster = {
       id,
+      seq: this.nextSeq++,
       tokens: [...tokens],
       text,
       route: this.tree.route(tokens),
@@ -261,6 +271,19 @@ function closest(leaf: Leaf<Cluster>, tokens: readonly string[]): Cluster {
     }
   }
   return best;
+}
+
+function stateOf(c: Cluster): TemplateState {
+  return {
+    id: c.id,
+    seq: c.seq,
+    tokens: [...c.tokens],
+    route: [...c.route],
+    count: c.count,
+    example: c.example,
+    first_seen: c.firstSeen,
+    last_seen: c.lastSeen,
+  };
 }
 
 function view(c: Cluster): Template {
