@@ -11,8 +11,8 @@ import { createTestDatabase, postgresUnavailable, type TestDatabase } from './pg
 import { freshDataDir, openTestPglite, type TestPglite } from './pglite.js';
 
 export interface BackendEnv {
-  /** A migrated database of this file's own. */
-  sql: ClosableSqlClient;
+  /** A migrated database of this file's own (opened on first call: a PGlite costs seconds). */
+  sql(): Promise<ClosableSqlClient>;
   /** openStore options pointing at this file's database, with a new data folder. */
   storeOptions(): Promise<OpenStoreOptions>;
   /** A new empty folder (for a journal), removed at teardown. */
@@ -61,17 +61,26 @@ function folders() {
 
 const RESET_SQL = 'TRUNCATE flexiroaster_ai.events, flexiroaster_ai.journal_checkpoints';
 
+/** Calls `open` once, on first use, and remembers the promise. */
+function lazy<T>(open: () => Promise<T>): { get(): Promise<T>; opened(): Promise<T> | null } {
+  let value: Promise<T> | null = null;
+  return { get: () => (value ??= open()), opened: () => value };
+}
+
 async function setupPglite(): Promise<BackendEnv> {
-  const db: TestPglite = await openTestPglite();
-  await migrate(db.sql);
+  const db = lazy(async (): Promise<TestPglite> => {
+    const pglite = await openTestPglite();
+    await migrate(pglite.sql);
+    return pglite;
+  });
   const f = folders();
   return {
-    sql: db.sql,
+    sql: async () => (await db.get()).sql,
     storeOptions: async () => ({ dataDir: f.track(await freshDataDir()) }),
     tempDir: f.tempDir,
-    reset: () => db.sql.exec(RESET_SQL),
+    reset: async () => (await db.get()).sql.exec(RESET_SQL),
     teardown: async () => {
-      await db.close();
+      await (await db.opened())?.close();
       await f.removeAll();
     },
   };
@@ -83,7 +92,7 @@ async function setupPostgres(label: string): Promise<BackendEnv> {
   await migrate(sql);
   const f = folders();
   return {
-    sql,
+    sql: async () => sql,
     storeOptions: async () => ({ dataDir: await f.tempDir(), databaseUrl: database.url }),
     tempDir: f.tempDir,
     cutConnections: () => database.cutConnections(),

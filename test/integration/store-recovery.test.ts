@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   JournaledEventStore,
   openStore,
+  type ClosableSqlClient,
   type JournaledEventStoreOptions,
   type StoreNotice,
 } from '../../src/adapters/index.js';
@@ -15,12 +16,14 @@ import { storeBackends, type BackendEnv } from '../helpers/store-backends.js';
 for (const backend of await storeBackends('store_recovery')) {
   describe.skipIf(backend.skip !== null)(`journal recovery and backpressure on ${backend.name}`, () => {
     let env: BackendEnv;
+    let db: ClosableSqlClient;
     let sql: FaultySql;
     const open: JournaledEventStore[] = [];
 
     beforeAll(async () => {
       env = await backend.setup();
-      sql = faultySql(env.sql);
+      db = await env.sql();
+      sql = faultySql(db);
     });
     afterAll(async () => {
       await env?.teardown();
@@ -48,7 +51,7 @@ for (const backend of await storeBackends('store_recovery')) {
     }
 
     async function rowCounts(): Promise<{ rows: number; keys: number }> {
-      const { rows } = await env.sql.query<{ rows: number; keys: number }>(
+      const { rows } = await db.query<{ rows: number; keys: number }>(
         'SELECT count(*)::int AS rows, count(DISTINCT key)::int AS keys FROM flexiroaster_ai.events',
       );
       return rows[0];

@@ -1,20 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqlStateError } from '../../src/adapters/index.js';
+import { SqlStateError, type ClosableSqlClient } from '../../src/adapters/index.js';
 import { storeBackends, type BackendEnv } from '../helpers/store-backends.js';
 
 for (const backend of await storeBackends('store_sql')) {
   describe.skipIf(backend.skip !== null)(`SqlClient on ${backend.name}`, () => {
     let env: BackendEnv;
+    let sql: ClosableSqlClient;
     beforeAll(async () => {
       env = await backend.setup();
-      await env.sql.exec('CREATE TABLE flexiroaster_ai.t (a int PRIMARY KEY, b jsonb)');
+      sql = await env.sql();
+      await sql.exec('CREATE TABLE flexiroaster_ai.t (a int PRIMARY KEY, b jsonb)');
     });
     afterAll(async () => {
       await env?.teardown();
     });
 
     it('passes parameters and returns typed rows, jsonb parsed', async () => {
-      const { rows } = await env.sql.query<{ n: number; s: string; j: { x: number[] } }>(
+      const { rows } = await sql.query<{ n: number; s: string; j: { x: number[] } }>(
         'SELECT $1::int AS n, $2::text AS s, $3::jsonb AS j',
         [42, 'é\ttab', JSON.stringify({ x: [1, 2] })],
       );
@@ -22,16 +24,16 @@ for (const backend of await storeBackends('store_sql')) {
     });
 
     it('commits a transaction, rolls back one that throws, and a nested one alone', async () => {
-      await env.sql.transaction(async (tx) => {
+      await sql.transaction(async (tx) => {
         await tx.query('INSERT INTO flexiroaster_ai.t (a) VALUES (1)');
       });
       await expect(
-        env.sql.transaction(async (tx) => {
+        sql.transaction(async (tx) => {
           await tx.query('INSERT INTO flexiroaster_ai.t (a) VALUES (2)');
           throw new Error('changed my mind');
         }),
       ).rejects.toThrow('changed my mind');
-      await env.sql.transaction(async (tx) => {
+      await sql.transaction(async (tx) => {
         await tx.query('INSERT INTO flexiroaster_ai.t (a) VALUES (3)');
         await tx
           .transaction(async (inner) => {
@@ -40,16 +42,14 @@ for (const backend of await storeBackends('store_sql')) {
           })
           .catch(() => undefined);
       });
-      const { rows } = await env.sql.query<{ a: number }>('SELECT a FROM flexiroaster_ai.t ORDER BY a');
+      const { rows } = await sql.query<{ a: number }>('SELECT a FROM flexiroaster_ai.t ORDER BY a');
       expect(rows.map((r) => r.a)).toEqual([1, 3]);
     });
 
     it('reports database errors with their SQLSTATE code', async () => {
-      const err = await env.sql
-        .query('INSERT INTO flexiroaster_ai.t (a) VALUES (1)')
-        .catch((e: unknown) => e);
+      const err = await sql.query('INSERT INTO flexiroaster_ai.t (a) VALUES (1)').catch((e: unknown) => e);
       expect((err as SqlStateError).code).toBe('23505');
-      const syntax = await env.sql.exec('SELEC 1').catch((e: unknown) => e);
+      const syntax = await sql.exec('SELEC 1').catch((e: unknown) => e);
       expect((syntax as SqlStateError).code).toBe('42601');
     });
   });
