@@ -1,6 +1,7 @@
 import type { Rng } from '../../shared/index.js';
 import type { Matrix } from '../matrix.js';
 import { selectSorted } from './sampling.js';
+import { sortFloat64 } from './sort.js';
 
 /** Binning is learnt from at most this many rows (as LightGBM does); more adds time, not accuracy. */
 const BIN_SAMPLE_ROWS = 200_000;
@@ -35,7 +36,7 @@ export function fitBinMapper(x: Matrix, maxBins: number, rng: Rng): BinMapper {
       const v = x.data[rows[i] * x.cols + f];
       if (Number.isFinite(v)) values[n++] = v;
     }
-    const cuts = findCuts(values.subarray(0, n).sort(), maxBins);
+    const cuts = findCuts(sortFloat64(values.subarray(0, n)), maxBins);
     upper.push(cuts);
     numBins[f] = cuts.length + 1;
     offset[f] = total;
@@ -45,45 +46,29 @@ export function fitBinMapper(x: Matrix, maxBins: number, rng: Rng): BinMapper {
 }
 
 /**
- * Cut points between runs of equal values, greedily so each bin holds about (rows left)/(bins left)
- * values: a value repeated more often than that gets a bin to itself, and the rest share the remainder.
+ * Cut points of a sorted sample. With at most `maxBins` distinct values, one bin per value (cuts
+ * halfway between neighbours); otherwise equal-frequency bins: the cuts are the 1/maxBins …
+ * (maxBins−1)/maxBins quantiles, each halfway between the two order statistics around it (as
+ * scikit-learn's HistGradientBoosting bins), with repeats dropped — so heavy ties give fewer bins.
  */
 export function findCuts(sorted: Float64Array, maxBins: number): Float64Array {
   const n = sorted.length;
-  // Distinct values and their counts, in place of the sorted run (typed arrays: no boxing).
-  const distinct = new Float64Array(n);
-  const counts = new Int32Array(n);
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    if (k > 0 && sorted[i] === distinct[k - 1]) counts[k - 1]++;
-    else {
-      distinct[k] = sorted[i];
-      counts[k++] = 1;
-    }
-  }
+  let distinct = 0;
+  for (let i = 0; i < n && distinct <= maxBins; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
   const cuts: number[] = [];
-  if (k <= maxBins) {
-    for (let i = 0; i + 1 < k; i++) cuts.push(between(distinct[i], distinct[i + 1]));
+  if (distinct <= maxBins) {
+    for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) cuts.push(between(sorted[i - 1], sorted[i]));
     return Float64Array.from(cuts);
   }
-  let rowsLeft = n;
-  let binsLeft = maxBins;
-  let inBin = 0;
-  for (let i = 0; i + 1 < k && binsLeft > 1; i++) {
-    inBin += counts[i];
-    // Close the bin early if the next value alone would overfill it.
-    const target = rowsLeft / binsLeft;
-    if (inBin >= target || inBin + counts[i + 1] > 2 * target) {
-      cuts.push(between(distinct[i], distinct[i + 1]));
-      rowsLeft -= inBin;
-      binsLeft--;
-      inBin = 0;
-    }
+  for (let q = 1; q < maxBins; q++) {
+    const pos = (q / maxBins) * (n - 1);
+    const cut = between(sorted[Math.floor(pos)], sorted[Math.ceil(pos)]);
+    if (cuts.length === 0 || cut > cuts[cuts.length - 1]) cuts.push(cut);
   }
   return Float64Array.from(cuts);
 }
 
-/** A threshold t with a ≤ t < b (the midpoint unless rounding pushes it onto b). */
+/** The midpoint of a ≤ b, kept below b when they differ (rounding could otherwise land on b). */
 function between(a: number, b: number): number {
   const mid = a + (b - a) / 2;
   return mid < b ? mid : a;

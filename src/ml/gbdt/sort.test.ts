@@ -1,0 +1,35 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { sortFloat64 } from './sort.js';
+
+describe('sortFloat64', () => {
+  it('sorts like TypedArray sort, radix path included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { maxLength: 40 }),
+        fc.integer({ min: 0, max: 1 << 15 }),
+        (seeds, extra) => {
+          // Pad past the radix threshold with repeats and small whole numbers.
+          const values = Float64Array.from([
+            ...seeds,
+            ...Array.from(
+              { length: extra },
+              (_, i) => (seeds.length ? seeds[i % seeds.length] : 0) + (i % 7) - 3,
+            ),
+          ]);
+          const expected = values.slice().sort();
+          const sorted = sortFloat64(values);
+          expect(sorted).toBe(values);
+          for (let i = 0; i < expected.length; i++) expect(Object.is(sorted[i], expected[i])).toBe(true);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('orders −0 before +0 and handles infinities', () => {
+    const v = Float64Array.from({ length: 20000 }, (_, i) => [0, -0, Infinity, -Infinity, 1e-310, -5][i % 6]);
+    const expected = v.slice().sort();
+    sortFloat64(v).forEach((x, i) => expect(Object.is(x, expected[i])).toBe(true));
+  });
+});
