@@ -2,8 +2,11 @@ import type { TelemetryEvent } from '../domain/index.js';
 
 /** Where an entry's contribution sits: the live window, the previous-window history, or nowhere. */
 export type Region = 0 | 1 | 2;
+/** In the live window [now − w, now]. */
 export const LIVE: Region = 0;
+/** An execution record of the previous window, kept for the comparison with it. */
 export const HISTORY: Region = 1;
+/** Replaced or released; a tombstone while a queue still holds the id. */
 export const GONE: Region = 2;
 
 /** 32-bit hash of an identity key (FNV-1a, then murmur3's finaliser so the low bits spread). */

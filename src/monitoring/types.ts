@@ -113,8 +113,10 @@ export interface SnapshotSignals {
   readonly throughput: ThroughputSignal;
 }
 
+/** healthy ≥ 0.8 > degraded ≥ 0.5 > critical. */
 export type HealthStatus = 'healthy' | 'degraded' | 'critical';
 
+/** What a health deduction is about. */
 export type HealthFactorName =
   | 'failure_rate'
   | 'latency_spike'
