@@ -69,7 +69,10 @@ export class JournalWriter {
     const firstSeq = this.seq;
     const buf = encodeGroup(firstSeq, lines);
     try {
-      await this.handle.write(buf);
+      // A regular file takes the whole buffer at once unless the disk is full; loop to be sure.
+      for (let done = 0; done < buf.length;) {
+        done += (await this.handle.write(buf, done, buf.length - done)).bytesWritten;
+      }
       await this.handle.datasync();
     } catch (err) {
       await this.undoPartialWrite(err);
