@@ -117,10 +117,12 @@ export class TemplateMiner {
       events = merged === undefined ? [born] : [born, merged];
       if (merged !== undefined) cluster = this.clusters.get(merged.id) as Cluster;
     } else {
+      // No other template of the leaf can read like the generalised one: the line would have joined
+      // it instead, with every position agreeing.
       const previous = cluster.text;
       if (generalise(cluster.tokens, tokens)) {
         cluster.text = cluster.tokens.join(' ');
-        events = [this.absorbDuplicates(leaf, cluster, previous)];
+        events = [{ type: 'template:merge', id: cluster.id, previous, template: cluster.text, absorbed: [] }];
       }
     }
     cluster.count++;
@@ -221,13 +223,6 @@ export class TemplateMiner {
       return { type: 'template:merge', id: survivor.id, previous, template: survivor.text, absorbed };
     }
     return undefined;
-  }
-
-  /** After a template was generalised: templates of its leaf that now read the same join it. */
-  private absorbDuplicates(leaf: Leaf<Cluster>, cluster: Cluster, previous: string): MinerEvent {
-    const twins = leaf.items.filter((c) => c !== cluster && c.text === cluster.text);
-    const absorbed = twins.length === 0 ? [] : this.absorb(leaf, cluster, twins);
-    return { type: 'template:merge', id: cluster.id, previous, template: cluster.text, absorbed };
   }
 
   private absorb(leaf: Leaf<Cluster>, into: Cluster, members: Cluster[]): string[] {
