@@ -2,14 +2,18 @@
  * Composition root: config → adapters → services → HTTP → listen. Signals and shutdown live here
  * and nowhere else.
  */
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import {
+  createSources,
+  ensureDemoSchema,
   openStore,
+  pruneDemoRows,
   startRetentionPruner,
   storeOptionsFromConfig,
+  writeDemoRows,
   type StoreNotice,
 } from './adapters/index.js';
 import { IngestService, rebuildLive } from './app/index.js';
@@ -17,6 +21,7 @@ import type { ServeConfig } from './config/index.js';
 import { buildApp } from './http/index.js';
 import { createDriver, createFleet, demoControlApi, type FleetDriver } from './demo/index.js';
 import { MonitoringEngine } from './monitoring/index.js';
+import type { SqlClient } from './ports/index.js';
 import type { Clock } from './shared/index.js';
 
 export const systemClock: Clock = { now: () => Date.now() };
@@ -53,7 +58,17 @@ export async function startService(
   });
   const replayed = await rebuildLive(store.events, engine, clock, 2 * config.windowMs);
   const ingest = new IngestService({ store: store.events, live: engine, clock, newId: randomUUID });
-  const demo = config.demo ? startDemo(config, clock, log, ingest, replayed > 0) : null;
+  if (config.demo) await ensureDemoSchema(store.sql, DEMO_SCHEMA);
+  const demo = config.demo ? startDemo(config, clock, log, store.sql, replayed > 0) : null;
+  const sources = createSources({
+    config,
+    store: store.sql,
+    sink: (events) => ingest.ingestEvents(events),
+    clock,
+    log,
+    demoSchema: config.demo ? DEMO_SCHEMA : undefined,
+    random: () => randomInt(1 << 30) / (1 << 30),
+  });
 
   const app = await buildApp(
     {
@@ -68,11 +83,22 @@ export async function startService(
         store_backend: store.backend,
         monitoring: engine.stats(),
         demo: config.demo,
-        sources: [],
+        sources: sources.health(),
       }),
+      sourceHealth: () => sources.health(),
       ...(demo ? { demoControlApi: async (app) => app.register(demoControlApi, { fleet: demo.fleet }) } : {}),
     },
-    { apiKeys: config.apiKeys, bodyLimitBytes: config.bodyLimitBytes, logger: log, version },
+    {
+      apiKeys: config.apiKeys,
+      bodyLimitBytes: config.bodyLimitBytes,
+      logger: log,
+      version,
+      otlpAttributes: {
+        pipelineId: config.otlpPipelineAttribute,
+        executionId: config.otlpExecutionAttribute,
+        stageId: config.otlpStageAttribute,
+      },
+    },
   );
   const pruner = startRetentionPruner({
     events: store.events,
@@ -87,6 +113,7 @@ export async function startService(
     (closing ??= (async () => {
       log.info('shutting down: finishing requests, flushing the journal');
       await demo?.driver.stop();
+      await sources.stop().catch((err: unknown) => log.warn({ err }, 'sources: stop failed'));
       await app.close();
       await pruner.stop();
       await store.close();
@@ -118,6 +145,7 @@ export async function startService(
     `FlexiRoaster AI listening on ${url} (docs ${url}/docs, data ${resolve(config.dataDir)})`,
   );
 
+  sources.start();
   demo?.driver.start().catch((err: unknown) => log.error({ err }, 'demo: backfill failed'));
 
   if (options.handleSignals) {
@@ -138,9 +166,14 @@ export async function startService(
 }
 
 const DEMO_BACKFILL_MS = 2 * 3_600_000;
+/** The demo's FlexiRoaster tables live in this schema of the service's own database. */
+const DEMO_SCHEMA = 'flexiroaster_demo';
+/** Demo rows older than this are deleted, so the tables (and each poll) stay small. */
+const DEMO_KEEP_MS = 3 * 3_600_000;
 
 /**
- * The demo fleet feeds the same ingest path as every other source. A fresh store gets two hours of
+ * The demo fleet writes FlexiRoaster rows into its own schema and the change consumer reads them
+ * (poll mode), so the demo runs the same path as a real source. A fresh store gets two hours of
  * simulated history at once; a store that already holds history continues from now, so a restart
  * never doubles the past.
  */
@@ -148,7 +181,7 @@ function startDemo(
   config: Readonly<ServeConfig>,
   clock: Clock,
   log: Logger,
-  ingest: IngestService,
+  sql: SqlClient,
   hasHistory: boolean,
 ): { fleet: ReturnType<typeof createFleet>; driver: FleetDriver } {
   const backfillMs = hasHistory ? 0 : DEMO_BACKFILL_MS;
@@ -156,16 +189,20 @@ function startDemo(
     seed: config.demoSeed,
     pipelines: config.demoPipelines,
     startMs: clock.now() - backfillMs,
-    emit: 'events',
+    emit: 'rows',
   });
+  let prunedAt = clock.now();
   const driver = createDriver({
     fleet,
     clock,
     backfillMs,
-    sink: async (events) => {
-      // Simulated events carry their simulated time; receipt (which retention counts from) is now.
-      const receivedAt = clock.now();
-      await ingest.ingestEvents(events.map((e) => ({ ...e, received_at: receivedAt })));
+    sink: async () => undefined,
+    rowSink: async (rows) => {
+      await writeDemoRows(sql, DEMO_SCHEMA, rows);
+      if (clock.now() - prunedAt > 600_000) {
+        prunedAt = clock.now();
+        await pruneDemoRows(sql, DEMO_SCHEMA, prunedAt - DEMO_KEEP_MS);
+      }
     },
     onError: (err) => log.warn({ err }, 'demo: delivery failed, will retry'),
     onFaults: (episodes) => {
@@ -177,8 +214,13 @@ function startDemo(
     },
   });
   log.info(
-    { pipelines: config.demoPipelines, seed: config.demoSeed, backfill_minutes: backfillMs / 60_000 },
-    'demo fleet on',
+    {
+      pipelines: config.demoPipelines,
+      seed: config.demoSeed,
+      backfill_minutes: backfillMs / 60_000,
+      schema: DEMO_SCHEMA,
+    },
+    'demo fleet on (rows into the demo schema, read by the change consumer)',
   );
   return { fleet, driver };
 }

@@ -16,3 +16,6 @@ export {
 } from './migrations/migrate.js';
 export { SqlStateError } from './sql/sql-error.js';
 export type { ClosableSqlClient } from './postgres/client.js';
+export { createSources, type Sources, type SourcesOptions } from './sources.js';
+export { SqlPipelineCatalog } from './source/index.js';
+export { ensureDemoSchema, pruneDemoRows, writeDemoRows, type DemoRows } from './source/demo/demo-tables.js';

@@ -70,7 +70,7 @@ export function compileServeConfig(sources: ConfigSources): Readonly<ServeConfig
   const { demo, apiKeys: _k, apiKeysFile: _f, ...rest } = r;
   return Object.freeze({
     ...rest,
-    demo: demo ?? r.databaseUrl === null,
+    demo: demo ?? (r.databaseUrl === null && r.sourceDatabaseUrl === null),
     windowMs: r.windowMinutes * 60_000,
     retentionMs: r.retentionDays * 86_400_000,
     bodyLimitBytes: Math.round(r.bodyLimitMb * 1024 * 1024),

@@ -8,13 +8,15 @@ import Fastify, {
 } from 'fastify';
 import type { IngestService } from '../app/index.js';
 import type { ApiKey } from '../config/index.js';
-import type { StoreHealth } from '../ports/index.js';
+import type { OtlpAttributeNames } from '../ingest/index.js';
+import type { SourceHealth, StoreHealth } from '../ports/index.js';
 import { NotFoundError, type Clock } from '../shared/index.js';
 import { authHook } from './auth.js';
 import { handleError } from './errors.js';
 import { ServiceMetrics } from './metrics.js';
 import { monitoringRoutes, type MonitoringQueries } from './routes/monitoring.js';
 import { opsRoutes } from './routes/ops.js';
+import { otlpRoutes } from './routes/otlp.js';
 
 export interface AppServices {
   ingest: IngestService;
@@ -23,6 +25,8 @@ export interface AppServices {
   clock: Clock;
   /** Fields of `GET /api/status` besides the store's health. */
   status(): Record<string, unknown>;
+  /** Health of the change consumer and stream sources (for /metrics). */
+  sourceHealth?(): SourceHealth[];
   /** The demo fleet's orchestrator control API, mounted at /demo/orchestrator/api when the demo runs. */
   demoControlApi?: FastifyPluginAsync;
 }
@@ -32,6 +36,8 @@ export interface HttpOptions {
   bodyLimitBytes: number;
   logger: FastifyServerOptions['loggerInstance'] | boolean;
   version: string;
+  /** Attributes of OTLP metrics that carry the pipeline, execution and stage ids. */
+  otlpAttributes?: OtlpAttributeNames;
 }
 
 /** Builds the HTTP app (no listening): routes, auth, errors, metrics, OpenAPI at /docs. */
@@ -46,6 +52,7 @@ export async function buildApp(services: AppServices, options: HttpOptions): Pro
   const metrics = new ServiceMetrics({
     storeHealth: services.storeHealth,
     engineStats: () => services.monitoring.stats(),
+    sourceHealth: () => services.sourceHealth?.() ?? [],
   });
 
   app.setErrorHandler(handleError);
@@ -86,6 +93,16 @@ export async function buildApp(services: AppServices, options: HttpOptions): Pro
     metrics,
     clock: services.clock,
     bodyLimitBytes: options.bodyLimitBytes,
+  });
+  await app.register(otlpRoutes, {
+    ingest: services.ingest,
+    metrics,
+    clock: services.clock,
+    attributes: options.otlpAttributes ?? {
+      pipelineId: 'pipeline_id',
+      executionId: 'execution_id',
+      stageId: 'stage_id',
+    },
   });
   if (services.demoControlApi)
     await app.register(services.demoControlApi, { prefix: '/demo/orchestrator/api' });

@@ -1,9 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { StoreHealth } from '../ports/index.js';
+import type { SourceHealth, StoreHealth } from '../ports/index.js';
 
 export interface MetricsSources {
   storeHealth(): StoreHealth;
   engineStats(): { pipelines: number; windowedEvents: number };
+  sourceHealth?(): SourceHealth[];
 }
 
 /** The service's Prometheus metrics on a registry of its own (one per app, so tests don't share). */
@@ -64,6 +65,7 @@ export class ServiceMetrics {
         this.set(sources.engineStats().pipelines);
       },
     });
+    registerSourceGauges(registers, () => sources.sourceHealth?.() ?? []);
     new Gauge({
       name: 'flexiroaster_windowed_events',
       help: 'Events in the live sliding windows.',
@@ -73,4 +75,33 @@ export class ServiceMetrics {
       },
     });
   }
+}
+
+/** Per-source gauges: connected, lag, events made durable, rows or messages skipped. */
+function registerSourceGauges(registers: Registry[], health: () => SourceHealth[]): void {
+  const gauge = (name: string, help: string, value: (h: SourceHealth) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['source', 'mode'],
+      registers,
+      collect() {
+        this.reset();
+        for (const h of health()) this.set({ source: h.name, mode: h.mode }, value(h));
+      },
+    });
+  gauge('flexiroaster_source_connected', '1 when the source is connected and reading.', (h) =>
+    h.connected ? 1 : 0,
+  );
+  gauge(
+    'flexiroaster_source_lag_seconds',
+    'Age of the oldest source change not yet durable.',
+    (h) => h.lag_seconds,
+  );
+  gauge('flexiroaster_source_events', 'Events made durable from the source since start.', (h) => h.events);
+  gauge(
+    'flexiroaster_source_rejected',
+    'Source rows or messages skipped as undecodable since start.',
+    (h) => h.rejected,
+  );
 }

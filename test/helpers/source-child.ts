@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { openStore } from '../../src/adapters/index.js';
-import { openSourceClient, startSourceConsumer, type SourceMode } from '../../src/adapters/source/index.js';
+import { openSourceClient, createSourceConsumer, type SourceMode } from '../../src/adapters/source/index.js';
 import { IngestService } from '../../src/app/index.js';
 import { parseCriticalTypes } from '../../src/ingest/index.js';
 
@@ -23,7 +23,7 @@ const ingest = new IngestService({
   newId: randomUUID,
 });
 const source = openSourceClient(env.SOURCE_URL ?? '');
-const consumer = startSourceConsumer({
+const consumer = createSourceConsumer({
   name: 'flexiroaster',
   mode: (env.SOURCE_MODE ?? 'auto') as SourceMode,
   source,
@@ -41,6 +41,7 @@ const consumer = startSourceConsumer({
   onReject: (r) => process.stdout.write(`REJECT ${r.table} ${r.field}\n`),
   onError: (err) => process.stderr.write(`source error: ${err.message}\n`),
 });
+consumer.start();
 const timer = setInterval(() => process.stdout.write(`HEALTH ${JSON.stringify(consumer.health())}\n`), 200);
 process.once('SIGTERM', () => {
   clearInterval(timer);

@@ -39,17 +39,19 @@ export interface SourceConsumerOptions {
   onError?: (err: Error, retryInMs: number) => void;
 }
 
-/** A running change consumer. */
+/** A change consumer: start() runs it in the background. */
 export interface SourceConsumer {
+  start(): void;
   health(): SourceHealth;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the change consumer for the FlexiRoaster tables: picks the mode (auto: replication where the
- * database allows it, else polling), keeps it running through connection loss, reports health.
+ * The change consumer for the FlexiRoaster tables: picks the mode on its first connection (auto:
+ * replication where the database allows it, else polling), keeps it running through connection loss,
+ * reports health. Nothing connects before start().
  */
-export function startSourceConsumer(o: SourceConsumerOptions): SourceConsumer {
+export function createSourceConsumer(o: SourceConsumerOptions): SourceConsumer {
   const catalog = new SqlPipelineCatalog(o.store);
   let supervisor: SourceSupervisor | null = null;
   const applier = new RowApplier({
@@ -77,9 +79,7 @@ export function startSourceConsumer(o: SourceConsumerOptions): SourceConsumer {
     random: o.random,
     onError: o.onError,
   });
-  supervisor.start();
-  const sup = supervisor;
-  return { health: () => sup.health(), stop: () => sup.stop() };
+  return supervisor;
 }
 
 /** Decides the mode on the first connection, then runs it (warming the stage cache first). */

@@ -1,6 +1,6 @@
 /** The change consumer of the FlexiRoaster tables and the pipeline catalog it fills. */
 export {
-  startSourceConsumer,
+  createSourceConsumer,
   type SourceConsumer,
   type SourceConsumerOptions,
   type SourceMode,
