@@ -14,9 +14,7 @@ function request(metrics: unknown[]) {
     resourceMetrics: [
       {
         resource: { attributes: [str('pipeline.id', 'p-1'), str('service.name', 'etl')] },
-        scopeMetrics: [
-          { scope: { name: 'x' }, metrics: metrics.map((m) => ({ ...(m as object), pointAttrs })) },
-        ],
+        scopeMetrics: [{ scope: { name: 'x' }, metrics }],
       },
     ],
   };
