@@ -36,24 +36,11 @@ export function trainGbdt(train: LabelledSet, options: TrainOptions): GbdtModel 
   const params = resolveGbdtParams(options.params);
   const { x, y } = train;
   const objective = objectiveFor(params.objective, params.scale_pos_weight);
-  const w = checkSet(train, objective, x.cols, 'train');
-  const valid = options.valid;
-  const validW = valid ? checkSet(valid, objective, x.cols, 'valid') : null;
-  if (params.early_stopping_rounds > 0 && !valid) {
-    throw new AppError('INVALID_HYPERPARAMETER', 'gbdt: early_stopping_rounds needs a validation set', {
-      field: 'early_stopping_rounds',
-    });
-  }
-  const featureNames = options.featureNames ?? Array.from({ length: x.cols }, (_, i) => `f${i}`);
-  if (featureNames.length !== x.cols) {
-    throw new ValidationError('featureNames', `${featureNames.length} feature names for ${x.cols} columns`);
-  }
-
-  const { rng } = options;
+  const { w, validW, featureNames } = checkInputs(train, options, params, objective);
+  const { rng, valid } = options;
   const n = x.rows;
   const mapper = fitBinMapper(x, params.max_bins, rng);
-  const bins = binMatrix(mapper, x);
-  const learner = new TreeLearner(mapper, bins, n, {
+  const learner = new TreeLearner(mapper, binMatrix(mapper, x), n, {
     numLeaves: params.num_leaves,
     maxDepth: params.max_depth,
     learningRate: params.learning_rate,
@@ -72,10 +59,8 @@ export function trainGbdt(train: LabelledSet, options: TrainOptions): GbdtModel 
   const hess = new Float64Array(n);
   const validRaw = valid ? new Float64Array(valid.x.rows).fill(baseScore) : null;
   const bagSize = params.subsample < 1 ? sampleSize(n, params.subsample) : n;
-
   const trees: Tree[] = [];
-  let bestLoss = Infinity;
-  let bestRound = -1;
+  const stopper = new EarlyStopping(params.early_stopping_rounds);
   for (let round = 0; round < params.n_estimators; round++) {
     scores.gradients(grad, hess);
     const bag = bagSize < n ? selectSorted(n, bagSize, rng) : null;
@@ -89,15 +74,54 @@ export function trainGbdt(train: LabelledSet, options: TrainOptions): GbdtModel 
       loss = objective.validationLoss(valid.y, validW, validRaw);
     }
     options.onRound?.(round, loss);
-    if (params.early_stopping_rounds > 0) {
-      if (loss < bestLoss) {
-        bestLoss = loss;
-        bestRound = round;
-      } else if (round - bestRound >= params.early_stopping_rounds) break;
-    }
+    if (stopper.shouldStop(round, loss)) break;
   }
-  if (params.early_stopping_rounds > 0) trees.length = bestRound + 1;
-  return { params, featureNames: [...featureNames], numFeatures: x.cols, baseScore, trees };
+  if (stopper.enabled) trees.length = stopper.bestRound + 1;
+  return { params, featureNames, numFeatures: x.cols, baseScore, trees };
+}
+
+/** Tracks the best validation round; says when `rounds` rounds have passed without improving on it. */
+class EarlyStopping {
+  bestRound = -1;
+  private bestLoss = Infinity;
+
+  constructor(private readonly rounds: number) {}
+
+  get enabled(): boolean {
+    return this.rounds > 0;
+  }
+
+  shouldStop(round: number, loss: number): boolean {
+    if (!this.enabled) return false;
+    if (loss < this.bestLoss) {
+      this.bestLoss = loss;
+      this.bestRound = round;
+      return false;
+    }
+    return round - this.bestRound >= this.rounds;
+  }
+}
+
+/** Checks both sets, the early-stopping setting and the names; returns weights and names to use. */
+function checkInputs(
+  train: LabelledSet,
+  options: TrainOptions,
+  params: GbdtParams,
+  objective: Objective,
+): { w: Float64Array; validW: Float64Array | null; featureNames: string[] } {
+  const cols = train.x.cols;
+  const w = checkSet(train, objective, cols, 'train');
+  const validW = options.valid ? checkSet(options.valid, objective, cols, 'valid') : null;
+  if (params.early_stopping_rounds > 0 && !options.valid) {
+    throw new AppError('INVALID_HYPERPARAMETER', 'gbdt: early_stopping_rounds needs a validation set', {
+      field: 'early_stopping_rounds',
+    });
+  }
+  const featureNames = options.featureNames ?? Array.from({ length: cols }, (_, i) => `f${i}`);
+  if (featureNames.length !== cols) {
+    throw new ValidationError('featureNames', `${featureNames.length} feature names for ${cols} columns`);
+  }
+  return { w, validW, featureNames: [...featureNames] };
 }
 
 /** Validates a labelled set against the objective; returns its weights (all 1 when absent). */

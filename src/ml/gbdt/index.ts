@@ -1,3 +1,4 @@
+// Gradient-boosted trees, the public face: train, predict, explain (TreeSHAP), save and load.
 export { GBDT_PARAMS, resolveGbdtParams, type GbdtParams } from './params.js';
 export type { GbdtModel } from './model.js';
 export type { Tree } from './tree.js';
