@@ -7,20 +7,23 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import {
-  createSources,
   ensureDemoSchema,
   openStore,
   pruneDemoRows,
   startRetentionPruner,
+  createSources,
   storeOptionsFromConfig,
   writeDemoRows,
   type StoreNotice,
+  SqlAnomalyStore,
+  SqlModelStore,
 } from './adapters/index.js';
-import { IngestService, rebuildLive } from './app/index.js';
+import { AnomalyService, IngestService, rebuildLive } from './app/index.js';
 import type { ServeConfig } from './config/index.js';
 import { buildApp } from './http/index.js';
 import { createDriver, createFleet, demoControlApi, type FleetDriver } from './demo/index.js';
 import { MonitoringEngine } from './monitoring/index.js';
+import { ModelRegistry } from './registry/index.js';
 import type { SqlClient } from './ports/index.js';
 import type { Clock } from './shared/index.js';
 
@@ -57,7 +60,23 @@ export async function startService(
     clock,
   });
   const replayed = await rebuildLive(store.events, engine, clock, 2 * config.windowMs);
-  const ingest = new IngestService({ store: store.events, live: engine, clock, newId: randomUUID });
+  const anomaly = new AnomalyService({
+    events: store.events,
+    anomalies: new SqlAnomalyStore(store.sql),
+    registry: new ModelRegistry(new SqlModelStore(store.sql), clock),
+    clock,
+    newId: randomUUID,
+    onError: (err) => log.warn({ err }, 'anomaly: storing findings failed'),
+  });
+  await anomaly.start();
+  const ingest = new IngestService({
+    store: store.events,
+    live: engine,
+    clock,
+    newId: randomUUID,
+    listeners: [anomaly.onAccepted],
+    onListenerError: (err) => log.warn({ err }, 'ingest listener failed'),
+  });
   if (config.demo) await ensureDemoSchema(store.sql, DEMO_SCHEMA);
   const demo = config.demo ? startDemo(config, clock, log, store.sql, replayed > 0) : null;
   const sources = createSources({
@@ -76,6 +95,7 @@ export async function startService(
       monitoring: engine,
       storeHealth: () => store.events.health(),
       clock,
+      anomaly,
       status: () => ({
         version,
         started_at: new Date(startedAt).toISOString(),
@@ -100,6 +120,11 @@ export async function startService(
       },
     },
   );
+  // Resolves quiet incidents and refreshes the anomaly baselines from the store.
+  const anomalyTimer = setInterval(() => {
+    anomaly.tick().catch((err: unknown) => log.warn({ err }, 'anomaly: periodic work failed'));
+  }, 60_000);
+  anomalyTimer.unref();
   const pruner = startRetentionPruner({
     events: store.events,
     retentionMs: config.retentionMs,
@@ -115,6 +140,8 @@ export async function startService(
       await demo?.driver.stop();
       await sources.stop().catch((err: unknown) => log.warn({ err }, 'sources: stop failed'));
       await app.close();
+      clearInterval(anomalyTimer);
+      await anomaly.flush();
       await pruner.stop();
       await store.close();
       log.info('stopped');

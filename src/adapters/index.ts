@@ -16,6 +16,8 @@ export {
 } from './migrations/migrate.js';
 export { SqlStateError } from './sql/sql-error.js';
 export type { ClosableSqlClient } from './postgres/client.js';
+export { SqlAnomalyStore } from './anomaly/sql-anomaly-store.js';
+export { SqlModelStore } from './models/sql-model-store.js';
 export { createSources, type Sources, type SourcesOptions } from './sources.js';
 export { SqlPipelineCatalog } from './source/index.js';
 export { ensureDemoSchema, pruneDemoRows, writeDemoRows, type DemoRows } from './source/demo/demo-tables.js';

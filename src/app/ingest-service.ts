@@ -1,18 +1,30 @@
 import type { IdentityDecision, TelemetryEvent } from '../domain/index.js';
 import { decodeBatch, decodeEvent, type DecodedBatch, type Rejection } from '../ingest/index.js';
 import type { EventStore } from '../ports/index.js';
-import type { Clock } from '../shared/index.js';
+import { toError, type Clock } from '../shared/index.js';
 
 /** What takes accepted events live (the monitoring engine, later the detectors). */
 export interface LiveSink {
   apply(event: TelemetryEvent): IdentityDecision;
 }
 
+/** One accepted event and what it did to the live state. */
+export interface AcceptedEvent {
+  event: TelemetryEvent;
+  decision: IdentityDecision;
+}
+
+/** Sees every accepted event after it is durable and applied (the anomaly detector). */
+export type IngestListener = (accepted: readonly AcceptedEvent[]) => void;
+
 export interface IngestServiceDeps {
   store: EventStore;
   live: LiveSink;
   clock: Clock;
   newId: () => string;
+  /** Called after each ingest; a listener that throws is reported to onListenerError, never to the caller. */
+  listeners?: readonly IngestListener[];
+  onListenerError?: (err: Error) => void;
 }
 
 export interface IngestResult {
@@ -50,8 +62,22 @@ export class IngestService {
   /** Ingests events that are already decoded (demo fleet, change consumer, stream adapters). */
   async ingestEvents(events: readonly TelemetryEvent[]): Promise<number> {
     await this.deps.store.append(events);
+    const listeners = this.deps.listeners ?? [];
+    const accepted: AcceptedEvent[] = [];
     let changed = 0;
-    for (const e of events) if (this.deps.live.apply(e) !== 'unchanged') changed++;
+    for (const event of events) {
+      const decision = this.deps.live.apply(event);
+      if (decision !== 'unchanged') changed++;
+      if (listeners.length > 0) accepted.push({ event, decision });
+    }
+    for (const listener of listeners) {
+      try {
+        listener(accepted);
+      } catch (err) {
+        // Ingest has already succeeded: a failing listener must not turn it into an error.
+        this.deps.onListenerError?.(toError(err));
+      }
+    }
     return changed;
   }
 

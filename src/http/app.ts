@@ -14,6 +14,7 @@ import { NotFoundError, type Clock } from '../shared/index.js';
 import { authHook } from './auth.js';
 import { handleError } from './errors.js';
 import { ServiceMetrics } from './metrics.js';
+import { anomalyRoutes, type AnomalyRoutesService } from './routes/anomaly.js';
 import { monitoringRoutes, type MonitoringQueries } from './routes/monitoring.js';
 import { opsRoutes } from './routes/ops.js';
 import { otlpRoutes } from './routes/otlp.js';
@@ -27,6 +28,8 @@ export interface AppServices {
   status(): Record<string, unknown>;
   /** Health of the change consumer and stream sources (for /metrics). */
   sourceHealth?(): SourceHealth[];
+  /** Anomaly detection: detect, train, anomalies, incidents, feedback. */
+  anomaly?: AnomalyRoutesService;
   /** The demo fleet's orchestrator control API, mounted at /demo/orchestrator/api when the demo runs. */
   demoControlApi?: FastifyPluginAsync;
 }
@@ -104,6 +107,7 @@ export async function buildApp(services: AppServices, options: HttpOptions): Pro
       stageId: 'stage_id',
     },
   });
+  if (services.anomaly) await app.register(anomalyRoutes, { anomaly: services.anomaly });
   if (services.demoControlApi)
     await app.register(services.demoControlApi, { prefix: '/demo/orchestrator/api' });
   return app;

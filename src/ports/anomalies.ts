@@ -1,5 +1,5 @@
 /** One stored anomaly: what was judged, the verdict, the model version, and its incident. Times: epoch ms. */
-export interface AnomalyRow {
+export type AnomalyRow = {
   id: string;
   kind: string;
   pipeline_id: string;
@@ -13,10 +13,10 @@ export interface AnomalyRow {
   contributions: Record<string, number>;
   inputs: Record<string, unknown>;
   incident_id: string | null;
-}
+};
 
 /** One incident: anomalies of a pipeline and kind from the first until normal again. */
-export interface IncidentRow {
+export type IncidentRow = {
   id: string;
   pipeline_id: string;
   kind: string;
@@ -27,10 +27,10 @@ export interface IncidentRow {
   anomaly_count: number;
   max_score: number;
   title: string;
-}
+};
 
 /** An insight as FlexiRoaster's `ai_insights` holds it, kept here until written back. */
-export interface InsightRow {
+export type InsightRow = {
   id: string;
   insight_type: 'failure_prediction' | 'anomaly' | 'optimization' | 'cost';
   /** What the insight is about: an anomaly or an incident, by id. */
@@ -46,16 +46,16 @@ export interface InsightRow {
   confidence: number;
   metadata: Record<string, unknown>;
   created_at: number;
-}
+};
 
 /** A person's verdict on an anomaly, kept for training. */
-export interface FeedbackRow {
+export type FeedbackRow = {
   id: string;
   anomaly_id: string;
   label: 'true_positive' | 'false_positive';
   note: string | null;
   created_at: number;
-}
+};
 
 /** List filters (CONVENTIONS.md lists, plus kind and min_score). Times are epoch ms. */
 export interface AnomalyListQuery {

@@ -2,11 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { openStore, type Store } from '../../src/adapters/index.js';
-import { IngestService, rebuildLive } from '../../src/app/index.js';
+import { SqlAnomalyStore, SqlModelStore, openStore, type Store } from '../../src/adapters/index.js';
+import { AnomalyService, IngestService, rebuildLive } from '../../src/app/index.js';
 import { parseApiKeys } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
 import { MonitoringEngine } from '../../src/monitoring/index.js';
+import { ModelRegistry } from '../../src/registry/index.js';
 import { FakeClock } from '../../src/shared/index.js';
 import { freshDataDir } from './pglite.js';
 
@@ -14,6 +15,9 @@ export interface TestApp {
   app: FastifyInstance;
   store: Store;
   engine: MonitoringEngine;
+  anomaly: AnomalyService;
+  /** Failures to store online anomalies (a test expects none). */
+  anomalyErrors: Error[];
   clock: FakeClock;
   close(): Promise<void>;
 }
@@ -40,13 +44,30 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock,
   });
   await rebuildLive(store.events, engine, clock, 2 * 3_600_000);
-  const ingest = new IngestService({ store: store.events, live: engine, clock, newId: randomUUID });
+  const anomalyErrors: Error[] = [];
+  const anomaly = new AnomalyService({
+    events: store.events,
+    anomalies: new SqlAnomalyStore(store.sql),
+    registry: new ModelRegistry(new SqlModelStore(store.sql), clock),
+    clock,
+    newId: randomUUID,
+    onError: (err) => anomalyErrors.push(err),
+  });
+  await anomaly.start();
+  const ingest = new IngestService({
+    store: store.events,
+    live: engine,
+    clock,
+    newId: randomUUID,
+    listeners: [anomaly.onAccepted],
+  });
   const app = await buildApp(
     {
       ingest,
       monitoring: engine,
       storeHealth: () => store.events.health(),
       clock,
+      anomaly,
       status: () => ({ monitoring: engine.stats() }),
     },
     {
@@ -61,9 +82,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     app,
     store,
     engine,
+    anomaly,
+    anomalyErrors,
     clock,
     close: async () => {
       await app.close();
+      await anomaly.flush();
       await store.close();
       if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },

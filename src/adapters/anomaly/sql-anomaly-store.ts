@@ -1,0 +1,177 @@
+import type {
+  AnomalyListQuery,
+  AnomalyRow,
+  AnomalyStore,
+  FeedbackRow,
+  IncidentRow,
+  InsightRow,
+  Page,
+  SqlClient,
+} from '../../ports/index.js';
+
+const S = 'flexiroaster_ai';
+const ms = (col: string) => `(extract(epoch from ${col}) * 1000)::float8 AS ${col}`;
+const ts = (i: number) => `to_timestamp($${i}::float8 / 1000)`;
+
+const ANOMALY_COLS = `id, kind, pipeline_id, execution_id, metric, ${ms('detected_at')}, score, reasons, algorithm,
+  model_version, contributions, inputs, incident_id`;
+const INCIDENT_COLS = `id, pipeline_id, kind, status, ${ms('opened_at')}, ${ms('last_seen_at')}, ${ms('resolved_at')},
+  anomaly_count, max_score, title`;
+
+/** Builds the WHERE clause of a list query on `timeCol` and `scoreCol`. */
+function where(q: AnomalyListQuery, timeCol: string, scoreCol: string): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const add = (cond: (i: number) => string, value: unknown) => {
+    params.push(value);
+    parts.push(cond(params.length));
+  };
+  if (q.since !== undefined) add((i) => `${timeCol} >= ${ts(i)}`, q.since);
+  if (q.until !== undefined) add((i) => `${timeCol} < ${ts(i)}`, q.until);
+  if (q.pipeline_id !== undefined) add((i) => `pipeline_id = $${i}`, q.pipeline_id);
+  if (q.kind !== undefined) add((i) => `kind = $${i}`, q.kind);
+  if (q.min_score !== undefined) add((i) => `${scoreCol} >= $${i}`, q.min_score);
+  return { sql: parts.length === 0 ? '' : `WHERE ${parts.join(' AND ')}`, params };
+}
+
+/** Anomalies, incidents, their insights and feedback in the service's schema. */
+export class SqlAnomalyStore implements AnomalyStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  async save(batch: {
+    anomalies: AnomalyRow[];
+    incidents: IncidentRow[];
+    insights: InsightRow[];
+  }): Promise<void> {
+    if (batch.anomalies.length + batch.incidents.length + batch.insights.length === 0) return;
+    await this.sql.transaction(async (tx) => {
+      // Incidents first: anomalies refer to them.
+      for (const i of batch.incidents) {
+        await tx.query(
+          `INSERT INTO ${S}.incidents (id, pipeline_id, kind, status, opened_at, last_seen_at, resolved_at, anomaly_count, max_score, title)
+           VALUES ($1, $2, $3, $4, ${ts(5)}, ${ts(6)}, ${ts(7)}, $8, $9, $10)
+           ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, last_seen_at = EXCLUDED.last_seen_at,
+             resolved_at = EXCLUDED.resolved_at, anomaly_count = EXCLUDED.anomaly_count, max_score = EXCLUDED.max_score`,
+          [
+            i.id,
+            i.pipeline_id,
+            i.kind,
+            i.status,
+            i.opened_at,
+            i.last_seen_at,
+            i.resolved_at,
+            i.anomaly_count,
+            i.max_score,
+            i.title,
+          ],
+        );
+      }
+      for (const a of batch.anomalies) {
+        await tx.query(
+          `INSERT INTO ${S}.anomalies (id, kind, pipeline_id, execution_id, metric, detected_at, score, reasons, algorithm,
+             model_version, contributions, inputs, incident_id)
+           VALUES ($1, $2, $3, $4, $5, ${ts(6)}, $7, $8::jsonb, $9, $10, $11::jsonb, $12::jsonb, $13)
+           ON CONFLICT (id) DO NOTHING`,
+          [
+            a.id,
+            a.kind,
+            a.pipeline_id,
+            a.execution_id,
+            a.metric,
+            a.detected_at,
+            a.score,
+            JSON.stringify(a.reasons),
+            a.algorithm,
+            a.model_version,
+            JSON.stringify(a.contributions),
+            JSON.stringify(a.inputs),
+            a.incident_id,
+          ],
+        );
+      }
+      for (const s of batch.insights) {
+        await tx.query(
+          `INSERT INTO ${S}.insights (id, insight_type, source, source_id, pipeline_id, execution_id, severity, title,
+             description, recommendation, confidence, metadata, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, ${ts(13)})
+           ON CONFLICT (source, source_id) DO UPDATE SET severity = EXCLUDED.severity, description = EXCLUDED.description,
+             confidence = EXCLUDED.confidence, metadata = EXCLUDED.metadata`,
+          [
+            s.id,
+            s.insight_type,
+            s.source,
+            s.source_id,
+            s.pipeline_id,
+            s.execution_id,
+            s.severity,
+            s.title,
+            s.description,
+            s.recommendation,
+            Math.round(s.confidence * 100) / 100,
+            JSON.stringify(s.metadata),
+            s.created_at,
+          ],
+        );
+      }
+    });
+  }
+
+  async listAnomalies(q: AnomalyListQuery): Promise<Page<AnomalyRow>> {
+    return this.page<AnomalyRow>('anomalies', ANOMALY_COLS, 'detected_at', 'score', q);
+  }
+
+  async listIncidents(q: AnomalyListQuery): Promise<Page<IncidentRow>> {
+    return this.page<IncidentRow>('incidents', INCIDENT_COLS, 'opened_at', 'max_score', q);
+  }
+
+  async openIncidents(): Promise<IncidentRow[]> {
+    const r = await this.sql.query<IncidentRow>(
+      `SELECT ${INCIDENT_COLS} FROM ${S}.incidents WHERE status = 'open'`,
+    );
+    return r.rows;
+  }
+
+  async getAnomaly(id: string): Promise<AnomalyRow | null> {
+    const r = await this.sql.query<AnomalyRow>(`SELECT ${ANOMALY_COLS} FROM ${S}.anomalies WHERE id = $1`, [
+      id,
+    ]);
+    return r.rows[0] ?? null;
+  }
+
+  async addFeedback(f: FeedbackRow): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO ${S}.anomaly_feedback (id, anomaly_id, label, note, created_at) VALUES ($1, $2, $3, $4, ${ts(5)})`,
+      [f.id, f.anomaly_id, f.label, f.note, f.created_at],
+    );
+  }
+
+  async listFeedback(limit: number): Promise<FeedbackRow[]> {
+    const r = await this.sql.query<FeedbackRow>(
+      `SELECT id, anomaly_id, label, note, ${ms('created_at')} FROM ${S}.anomaly_feedback ORDER BY created_at DESC, id LIMIT $1`,
+      [limit],
+    );
+    return r.rows;
+  }
+
+  private async page<R extends Record<string, unknown>>(
+    table: string,
+    cols: string,
+    timeCol: string,
+    scoreCol: string,
+    q: AnomalyListQuery,
+  ): Promise<Page<R>> {
+    const w = where(q, timeCol, scoreCol);
+    const n = w.params.length;
+    const [items, total] = await Promise.all([
+      this.sql.query<R>(
+        `SELECT ${cols} FROM ${S}.${table} ${w.sql} ORDER BY ${timeCol} DESC, id LIMIT $${n + 1} OFFSET $${n + 2}`,
+        [...w.params, q.limit, q.offset],
+      ),
+      this.sql.query<{ total: number }>(
+        `SELECT count(*)::int AS total FROM ${S}.${table} ${w.sql}`,
+        w.params,
+      ),
+    ]);
+    return { items: items.rows, total: total.rows[0]?.total ?? 0 };
+  }
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { SeededRng } from '../shared/index.js';
+import { buildBaselines, emptyBaselines } from './baseline.js';
+import { detect } from './detector.js';
+import { emptyRecord, errorSignatures, recordFeatures, type AnomalyRecord } from './features.js';
+import { decodeAnomalyModel, encodeAnomalyModel, trainAnomalyModel } from './model.js';
+
+const normal = (i: number): AnomalyRecord =>
+  emptyRecord({
+    duration_seconds: 25 + i,
+    data_volume_mb: 200 + i,
+    failure_count_1h: 0,
+    cpu_percent: 45 + i,
+    memory_percent: 40 + i,
+    retry_count: 0,
+  });
+const bad = emptyRecord({
+  duration_seconds: 200,
+  data_volume_mb: 1200,
+  failure_count_1h: 6,
+  cpu_percent: 97,
+  memory_percent: 96,
+  retry_count: 4,
+  stage_errors: ['timeout', 'oom', 'timeout'],
+});
+const rows = Array.from({ length: 10 }, (_, i) => recordFeatures(normal(i)));
+const ctx = (extra = {}) => ({
+  model: null,
+  baselines: emptyBaselines(),
+  pipelineId: null,
+  signatures: [],
+  ...extra,
+});
+
+describe('hybrid detector', () => {
+  const model = { model: trainAnomalyModel(rows, new SeededRng(7)), version: 'anomaly-test' };
+
+  it('flags the original anomalous record and passes a normal one', () => {
+    const hit = detect(recordFeatures(bad), ctx({ model, signatures: errorSignatures(bad.stage_errors) }));
+    expect(hit.is_anomaly).toBe(true);
+    expect(hit.score).toBeGreaterThanOrEqual(0.5);
+    expect(hit.algorithm).toBe('isolation_forest+zscore');
+    expect(hit.model_version).toBe('anomaly-test');
+    expect(hit.rules_fired).toEqual(['failure_spike', 'retry_burst', 'log_pattern']);
+    expect(hit.reasons.join('\n')).toContain(
+      'execution_time_s is 200 s, far above the training baseline of 29.50 s',
+    );
+    expect(hit.reasons.join('\n')).toContain('signatures: timeout, other:oom');
+    const sum = Object.values(hit.contributions).reduce((s, v) => s + v, 0);
+    expect(sum).toBeCloseTo(1, 3);
+    const ok = detect(recordFeatures(normal(5)), ctx({ model }));
+    expect(ok.is_anomaly).toBe(false);
+    expect(ok.reasons).toEqual([]);
+  });
+
+  it('round-trips the model through its artifact with identical answers', () => {
+    const back = { model: decodeAnomalyModel(encodeAnomalyModel(model.model)), version: 'v' };
+    for (const r of [bad, normal(3)]) {
+      expect(detect(recordFeatures(r), ctx({ model: back })).score).toBe(
+        detect(recordFeatures(r), ctx({ model })).score,
+      );
+    }
+  });
+
+  it('works untrained: rules on absolute limits, then statistics once a baseline exists', () => {
+    const bare = detect(recordFeatures(bad), ctx());
+    expect(bare.algorithm).toBe('zscore_rules');
+    expect(bare.is_anomaly).toBe(true);
+    expect(bare.baseline).toBeNull();
+    expect(bare.notes).toEqual([
+      'no model trained yet: statistics and rules only',
+      'no baseline yet for this pipeline or the fleet: rules on absolute limits only',
+    ]);
+    expect(detect(recordFeatures(normal(2)), ctx()).is_anomaly).toBe(false);
+    const baselines = buildBaselines(
+      rows.map((features) => ({ pipeline_id: 'p', features })),
+      0,
+    );
+    const seen = detect(recordFeatures(bad), ctx({ baselines, pipelineId: 'p' }));
+    expect(seen.baseline).toBe('pipeline');
+    expect(seen.reasons[0]).toContain("this pipeline's baseline");
+    const unseen = detect(recordFeatures(normal(4)), ctx({ baselines, pipelineId: 'never-seen' }));
+    expect(unseen.baseline).toBe('fleet');
+    expect(unseen.is_anomaly).toBe(false);
+  });
+
+  it('keeps the training alert rate at the contamination on the training rows', () => {
+    const rng = new SeededRng(3);
+    const train = Array.from({ length: 400 }, () =>
+      recordFeatures(
+        emptyRecord({
+          duration_seconds: 60 + 5 * rng.normal(),
+          data_volume_mb: 500 + 20 * rng.normal(),
+          failure_count_1h: 0,
+          cpu_percent: 50 + 5 * rng.normal(),
+          memory_percent: 40 + 5 * rng.normal(),
+          retry_count: 0,
+        }),
+      ),
+    );
+    const m = { model: trainAnomalyModel(train, new SeededRng(1), { contamination: 0.05 }), version: 'v' };
+    const alerts = train.filter((r) => detect(r, ctx({ model: m })).is_anomaly).length;
+    expect(alerts / train.length).toBeGreaterThan(0.03);
+    expect(alerts / train.length).toBeLessThan(0.08);
+  });
+});

@@ -1,0 +1,67 @@
+import { ALERT_LEVEL, StreamingDetector } from './streaming/index.js';
+
+/** The metric series judged one by one (per pipeline), and execution duration fed from finished runs. */
+export const STREAM_METRICS: ReadonlySet<string> = new Set([
+  'cpu_percent',
+  'memory_percent',
+  'throughput_per_minute',
+  'latency_ms',
+  'data_volume_mb',
+  'duration_seconds',
+]);
+
+export interface MetricStreamOptions {
+  /** Most series held; a new series beyond it is not judged (memory stays bounded). @default 20000 */
+  maxSeries?: number;
+  /** Options of each StreamingDetector (see STREAMING_PARAMS). */
+  detector?: Readonly<Record<string, unknown>>;
+}
+
+/** One point's verdict: the streaming score and the series' recent average (for the reason). */
+export interface StreamVerdict {
+  score: number;
+  alert: boolean;
+  recentMean: number;
+  points: number;
+}
+
+interface Series {
+  detector: StreamingDetector;
+  mean: number;
+}
+
+// The recent average in the reason: an EWMA over roughly the last 50 points.
+const MEAN_ALPHA = 0.02;
+
+/** A streaming detector per pipeline × metric, created on first sight; constant memory per series. */
+export class MetricStreams {
+  private readonly series = new Map<string, Series>();
+  private readonly maxSeries: number;
+
+  constructor(private readonly options: MetricStreamOptions = {}) {
+    this.maxSeries = options.maxSeries ?? 20_000;
+  }
+
+  /** Judges the next value of the series; null when the metric is not judged or the cap is reached. */
+  update(pipelineId: string, metric: string, value: number): StreamVerdict | null {
+    if (!STREAM_METRICS.has(metric) || !Number.isFinite(value)) return null;
+    const k = `${pipelineId}\u0000${metric}`;
+    let s = this.series.get(k);
+    if (s === undefined) {
+      if (this.series.size >= this.maxSeries) return null;
+      s = { detector: new StreamingDetector(this.options.detector ?? {}), mean: value };
+      this.series.set(k, s);
+    }
+    const before = s.mean;
+    const score = s.detector.update(value);
+    s.mean += MEAN_ALPHA * (value - s.mean);
+    return { score, alert: score >= ALERT_LEVEL, recentMean: before, points: s.detector.points };
+  }
+
+  /** Series held and the bytes of their state. */
+  stats(): { series: number; bytes: number } {
+    let bytes = 0;
+    for (const s of this.series.values()) bytes += s.detector.stateBytes;
+    return { series: this.series.size, bytes };
+  }
+}

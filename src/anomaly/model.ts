@@ -1,0 +1,158 @@
+import { artifactCheck, decodeArtifact, encodeArtifact } from '../ml/index.js';
+import {
+  decodeIsolationForest,
+  encodeIsolationForest,
+  IsolationForest,
+  type IsolationForestInput,
+} from '../ml/iforest/index.js';
+import type { Rng } from '../shared/index.js';
+import { ValidationError } from '../shared/index.js';
+import { computeBaseline, effectiveZ, type Baseline } from './baseline.js';
+import { CORE_FEATURES, FEATURE_NAMES, FEATURES } from './features.js';
+import { quantile, rawScore, type Calibration } from './scoring.js';
+
+/** Model type in the artifact envelope. */
+export const ANOMALY_MODEL = 'anomaly_hybrid';
+/** Share of training runs expected to be anomalous, unless configured otherwise. */
+export const DEFAULT_CONTAMINATION = 0.05;
+/** Fewest rows a model can be trained on (a tree needs two). */
+export const MIN_TRAINING_ROWS = 2;
+
+/** A trained hybrid model: the forest over the chosen features, the training baseline and calibration. */
+export interface AnomalyModel {
+  forest: IsolationForest;
+  /** Indices into FEATURES of the forest's columns. */
+  features: readonly number[];
+  baseline: Baseline;
+  calibration: Calibration;
+  contamination: number;
+}
+
+export interface TrainOptions {
+  contamination?: number;
+  forest?: Omit<IsolationForestInput, 'contamination'>;
+}
+
+/**
+ * Trains on feature vectors (NaN = unknown): picks the features the data carries, fits the forest
+ * on median-imputed rows, and calibrates the hybrid score so the training rows' alert rate at 0.5
+ * is the contamination.
+ */
+export function trainAnomalyModel(
+  rows: readonly Float64Array[],
+  rng: Rng,
+  options: TrainOptions = {},
+): AnomalyModel {
+  if (rows.length < MIN_TRAINING_ROWS) {
+    throw new ValidationError(
+      'body',
+      `at least ${MIN_TRAINING_ROWS} records are needed to train, got ${rows.length}`,
+    );
+  }
+  const contamination = options.contamination ?? DEFAULT_CONTAMINATION;
+  if (!(contamination > 0 && contamination <= 0.5)) {
+    throw new ValidationError('contamination', `contamination must be in (0, 0.5], got ${contamination}`);
+  }
+  const baseline = computeBaseline(rows);
+  const features = chooseFeatures(rows);
+  const x = imputedMatrix(rows, features, baseline);
+  const forest = IsolationForest.fit(
+    x,
+    rng,
+    { ...options.forest, contamination: 'auto' },
+    features.map((f) => FEATURE_NAMES[f]),
+  );
+  const forestScores = forest.scoreSamples(x);
+  const raw = rows.map((row, r) => rawScore(-forestScores[r], maxAbsZ(row, features, baseline)));
+  const calibration = {
+    threshold: quantile(raw, 1 - contamination),
+    median: quantile(raw, 0.5),
+    forestMedian: -quantile(forestScores, 0.5),
+  };
+  return { forest, features, baseline, calibration, contamination };
+}
+
+// Extra features join the model only when most rows carry them; a column of unknowns isolates nothing.
+function chooseFeatures(rows: readonly Float64Array[]): number[] {
+  const chosen = Array.from({ length: CORE_FEATURES }, (_, i) => i);
+  for (let f = CORE_FEATURES; f < FEATURES.length; f++) {
+    const known = rows.filter((r) => Number.isFinite(r[f]) && r[f] !== 0).length;
+    if (known * 2 >= rows.length) chosen.push(f);
+  }
+  return chosen;
+}
+
+/** The strongest z evidence (see effectiveZ) over the model's features against `baseline`. */
+export function maxAbsZ(row: Float64Array, features: readonly number[], baseline: Baseline): number {
+  let m = 0;
+  for (const f of features) m = Math.max(m, effectiveZ(baseline.features[f], f, row[f]));
+  return m;
+}
+
+/** Rows as the forest's matrix: chosen columns, unknowns replaced by the baseline median (else 0). */
+export function imputedMatrix(
+  rows: readonly Float64Array[],
+  features: readonly number[],
+  baseline: Baseline,
+) {
+  const cols = features.length;
+  const data = new Float64Array(rows.length * cols);
+  rows.forEach((row, r) => {
+    features.forEach((f, c) => {
+      const v = row[f];
+      data[r * cols + c] = Number.isFinite(v) ? v : (baseline.features[f]?.median ?? 0);
+    });
+  });
+  return { data, rows: rows.length, cols };
+}
+
+interface Body {
+  forest: unknown;
+  features: string[];
+  baseline: Baseline;
+  calibration: Calibration;
+  contamination: number;
+}
+
+/** Serialises the model into the artifact envelope (the forest nested as its own artifact). */
+export function encodeAnomalyModel(m: AnomalyModel): string {
+  const body: Body = {
+    forest: JSON.parse(encodeIsolationForest(m.forest)) as unknown,
+    features: m.features.map((f) => FEATURE_NAMES[f]),
+    baseline: m.baseline,
+    calibration: m.calibration,
+    contamination: m.contamination,
+  };
+  return encodeArtifact(ANOMALY_MODEL, { contamination: m.contamination }, body.features, body);
+}
+
+/** Loads a model; anything corrupt or foreign is refused with MODEL_INVALID. */
+export function decodeAnomalyModel(text: string): AnomalyModel {
+  const artifact = decodeArtifact(text, ANOMALY_MODEL);
+  const body = artifact.body as Partial<Body>;
+  const check = (ok: unknown, why: string): void => artifactCheck(ok, ANOMALY_MODEL, why);
+  check(typeof body === 'object' && body !== null, 'body is not an object');
+  check(Array.isArray(body.features), 'features missing');
+  const features = (body.features ?? []).map((n) =>
+    FEATURE_NAMES.indexOf(n as (typeof FEATURE_NAMES)[number]),
+  );
+  check(
+    features.every((f) => f >= 0),
+    'unknown feature name',
+  );
+  const b = body.baseline;
+  check(b && Array.isArray(b.features) && b.features.length === FEATURES.length, 'baseline malformed');
+  const c = body.calibration;
+  check(
+    c && Number.isFinite(c.threshold) && Number.isFinite(c.median) && Number.isFinite(c.forestMedian),
+    'calibration malformed',
+  );
+  check(Number.isFinite(body.contamination), 'contamination malformed');
+  return {
+    forest: decodeIsolationForest(JSON.stringify(body.forest)),
+    features,
+    baseline: b as Baseline,
+    calibration: c as Calibration,
+    contamination: body.contamination as number,
+  };
+}

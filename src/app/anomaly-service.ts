@@ -1,0 +1,288 @@
+import {
+  DEFAULT_CONTAMINATION,
+  FEATURE_NAMES,
+  OnlineAnomalyDetector,
+  RunFeatureTracker,
+  buildBaselines,
+  decodeAnomalyModel,
+  detect,
+  emptyBaselines,
+  encodeAnomalyModel,
+  errorSignatures,
+  parseAnomalyRecord,
+  parseTrainingBody,
+  recordFeatures,
+  trainAnomalyModel,
+  type AnomalyRecord,
+  type BaselineSet,
+  type Detection,
+  type Incident,
+  type OnlineOutcome,
+  type VersionedModel,
+} from '../anomaly/index.js';
+import type {
+  AnomalyListQuery,
+  AnomalyRow,
+  AnomalyStore,
+  EventStore,
+  FeedbackRow,
+  IncidentRow,
+  InsightRow,
+  Page,
+} from '../ports/index.js';
+import { ModelRegistry } from '../registry/index.js';
+import { AppError, NotFoundError, SeededRng, ValidationError, toError, type Clock } from '../shared/index.js';
+import { anomalyInsight, anomalyRow, incidentInsight } from './anomaly-insights.js';
+import type { AcceptedEvent } from './ingest-service.js';
+
+export interface AnomalyServiceOptions {
+  /** @default 0.05 */
+  contamination?: number;
+  /** History the baselines and store training read. @default 7 days */
+  historyMs?: number;
+  /** How often tick() recomputes the baselines from the store. @default 10 min */
+  baselineRefreshMs?: number;
+  /** Seed of the forest's random choices (training is reproducible). @default 42 */
+  seed?: number;
+  /** Options of each metric series' streaming detector. */
+  streaming?: Readonly<Record<string, unknown>>;
+}
+
+export interface AnomalyServiceDeps {
+  events: EventStore;
+  anomalies: AnomalyStore;
+  registry: ModelRegistry;
+  clock: Clock;
+  newId: () => string;
+  /** Reports storage failures of online anomalies (ingest never sees them). */
+  onError?: (err: Error) => void;
+  options?: AnomalyServiceOptions;
+}
+
+/** What training answers: the original's fields plus the version and its metadata. */
+export interface TrainResult {
+  trained_samples: number;
+  algorithm: 'isolation_forest+zscore';
+  model_version: string;
+  source: 'request' | 'store';
+  features: string[];
+  contamination: number;
+  training_window: { start: string; end: string } | null;
+  metrics: Record<string, number>;
+  created_at: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The anomaly service: holds the model in use and the baselines, answers detect and train, judges
+ * every ingested event online and stores what it finds (anomalies, incidents, insights) without
+ * ever holding ingest up.
+ */
+export class AnomalyService {
+  private model: VersionedModel | null = null;
+  private baselines: BaselineSet = emptyBaselines();
+  private readonly online: OnlineAnomalyDetector;
+  private writes: Promise<void> = Promise.resolve();
+  private lastRefresh = -Infinity;
+  private readonly historyMs: number;
+  private readonly contamination: number;
+
+  constructor(private readonly deps: AnomalyServiceDeps) {
+    const o = deps.options ?? {};
+    this.historyMs = o.historyMs ?? 7 * DAY_MS;
+    this.contamination = o.contamination ?? DEFAULT_CONTAMINATION;
+    this.online = new OnlineAnomalyDetector({
+      newId: deps.newId,
+      current: () => ({ model: this.model, baselines: this.baselines }),
+      streams: { detector: o.streaming },
+    });
+  }
+
+  /** Loads the active model and the open incidents, and computes the baselines from the store. */
+  async start(): Promise<void> {
+    const active = await this.deps.registry.active('anomaly');
+    if (active !== null)
+      this.model = { model: decodeAnomalyModel(active.artifact), version: active.model_version };
+    this.online.incidents.restore((await this.deps.anomalies.openIncidents()) as Incident[]);
+    await this.refreshBaselines();
+  }
+
+  /** The model version in use, or null before any training. */
+  get modelVersion(): string | null {
+    return this.model?.version ?? null;
+  }
+
+  /** Judges one request body (the original detect endpoint). */
+  detect(body: unknown): Detection {
+    const record = parseAnomalyRecord(body);
+    return this.judge(record);
+  }
+
+  /** Trains from the body's records, or from the store's finished runs when the body is empty / {}. */
+  async train(body: unknown): Promise<TrainResult> {
+    const records = parseTrainingBody(body);
+    const now = this.deps.clock.now();
+    const source = records === null ? 'store' : 'request';
+    const rows = records ?? (await this.historyRecords(now - this.historyMs));
+    if (records === null && rows.length < 2) {
+      throw new AppError(
+        'NOT_TRAINED',
+        `the store holds ${rows.length} finished runs in the last ${this.historyMs / DAY_MS} days; at least 2 are needed`,
+      );
+    }
+    const features = rows.map((r) => recordFeatures(r));
+    const model = trainAnomalyModel(features, new SeededRng(this.deps.options?.seed ?? 42), {
+      contamination: this.contamination,
+    });
+    const trained = { model, version: 'candidate' };
+    const flagged = features.filter((f) => detect(f, this.context(trained, null, [])).is_anomaly).length;
+    const times = rows.map((r) => r.time).filter((t): t is number => t !== null);
+    const window = times.length === 0 ? null : { start: Math.min(...times), end: Math.max(...times) };
+    const metrics = {
+      training_alert_rate: flagged / features.length,
+      calibration_threshold: model.calibration.threshold,
+      calibration_median: model.calibration.median,
+      forest_median_score: model.calibration.forestMedian,
+    };
+    const featureNames = model.features.map((f) => FEATURE_NAMES[f]);
+    const version = await this.deps.registry.registerFull({
+      kind: 'anomaly',
+      artifact: encodeAnomalyModel(model),
+      training_window: window,
+      contamination: model.contamination,
+      feature_names: featureNames,
+      metrics: { ...metrics, trained_samples: rows.length, source },
+    });
+    this.model = { model, version: version.model_version };
+    return {
+      trained_samples: rows.length,
+      algorithm: 'isolation_forest+zscore',
+      model_version: version.model_version,
+      source,
+      features: featureNames,
+      contamination: model.contamination,
+      training_window:
+        window === null
+          ? null
+          : { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() },
+      metrics,
+      created_at: new Date(version.created_at).toISOString(),
+    };
+  }
+
+  /** The ingest listener: judges accepted events and stores what it finds in the background. */
+  readonly onAccepted = (accepted: readonly AcceptedEvent[]): void => {
+    let found: OnlineOutcome | null = null;
+    for (const { event, decision } of accepted) {
+      const out = this.online.observe(event, decision);
+      if (out.anomalies.length === 0 && out.incidents.length === 0) continue;
+      found ??= { anomalies: [], incidents: [] };
+      found.anomalies.push(...out.anomalies);
+      found.incidents.push(...out.incidents);
+    }
+    if (found !== null) this.persist(found);
+  };
+
+  /** Periodic duties: resolves quiet incidents; refreshes the baselines when due. */
+  async tick(): Promise<void> {
+    const now = this.deps.clock.now();
+    const resolved = this.online.sweep(now);
+    if (resolved.length > 0)
+      this.persist({ anomalies: [], incidents: resolved.map((incident) => ({ incident, opened: false })) });
+    if (now - this.lastRefresh >= (this.deps.options?.baselineRefreshMs ?? 10 * 60_000))
+      await this.refreshBaselines();
+  }
+
+  /** Waits until every anomaly found so far is stored (tests, shutdown). */
+  async flush(): Promise<void> {
+    await this.writes;
+  }
+
+  /** Recomputes the per-pipeline and fleet baselines from the store's recent finished runs. */
+  async refreshBaselines(): Promise<void> {
+    const now = this.deps.clock.now();
+    const records = await this.historyRecords(now - this.historyMs);
+    this.baselines = buildBaselines(
+      records.map((r) => ({ pipeline_id: r.pipeline_id ?? '', features: recordFeatures(r) })),
+      now,
+    );
+    this.lastRefresh = now;
+  }
+
+  listAnomalies(q: AnomalyListQuery): Promise<Page<AnomalyRow>> {
+    return this.deps.anomalies.listAnomalies(q);
+  }
+
+  listIncidents(q: AnomalyListQuery): Promise<Page<IncidentRow>> {
+    return this.deps.anomalies.listIncidents(q);
+  }
+
+  /** Stores a person's verdict on an anomaly; 404 when there is no such anomaly. */
+  async feedback(anomalyId: string, body: unknown): Promise<FeedbackRow> {
+    const { label, note } = parseFeedback(body);
+    if ((await this.deps.anomalies.getAnomaly(anomalyId)) === null) {
+      throw new NotFoundError(`no anomaly "${anomalyId}"`);
+    }
+    const row: FeedbackRow = {
+      id: this.deps.newId(),
+      anomaly_id: anomalyId,
+      label,
+      note,
+      created_at: this.deps.clock.now(),
+    };
+    await this.deps.anomalies.addFeedback(row);
+    return row;
+  }
+
+  private judge(record: AnomalyRecord): Detection {
+    return detect(
+      recordFeatures(record),
+      this.context(this.model, record.pipeline_id, errorSignatures(record.stage_errors)),
+    );
+  }
+
+  private context(model: VersionedModel | null, pipelineId: string | null, signatures: readonly string[]) {
+    return { model, baselines: this.baselines, pipelineId, signatures };
+  }
+
+  /** Finished runs since `sinceMs` as records, replayed in event-time order (failures in the hour included). */
+  private async historyRecords(sinceMs: number): Promise<AnomalyRecord[]> {
+    const tracker = new RunFeatureTracker();
+    const out: AnomalyRecord[] = [];
+    for await (const page of this.deps.events.scanSince(sinceMs)) {
+      for (const e of page) {
+        const r = tracker.observe(e);
+        if (r !== null) out.push(r);
+      }
+    }
+    return out;
+  }
+
+  private persist(found: OnlineOutcome): void {
+    const now = this.deps.clock.now();
+    const insights: InsightRow[] = found.anomalies.map((a) => anomalyInsight(a, this.deps.newId(), now));
+    // The same incident may change several times in one batch: its last state is what is stored.
+    const latest = new Map<string, Incident>();
+    for (const { incident } of found.incidents) latest.set(incident.id, incident);
+    for (const i of latest.values()) insights.push(incidentInsight(i, this.deps.newId(), now));
+    const batch = { anomalies: found.anomalies.map(anomalyRow), incidents: [...latest.values()], insights };
+    this.writes = this.writes
+      .then(() => this.deps.anomalies.save(batch))
+      .catch((err: unknown) => this.deps.onError?.(toError(err)));
+  }
+}
+
+function parseFeedback(body: unknown): Pick<FeedbackRow, 'label' | 'note'> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError('body', 'must be a JSON object with label and note');
+  }
+  const { label, note } = body as Record<string, unknown>;
+  if (label !== 'true_positive' && label !== 'false_positive') {
+    throw new ValidationError('label', 'label must be "true_positive" or "false_positive"');
+  }
+  if (note !== undefined && note !== null && typeof note !== 'string') {
+    throw new ValidationError('note', 'note must be a string');
+  }
+  return { label, note: note ?? null };
+}
