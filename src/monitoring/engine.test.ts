@@ -214,3 +214,17 @@ describe('options', () => {
     );
   });
 });
+
+describe('sampledEvents', () => {
+  it('equals the snapshot count, undefined for a never-seen pipeline', () => {
+    const clock = new FakeClock(T0);
+    const engine = new MonitoringEngine({ windowMs: 60_000, maxEventsPerPipeline: 100, clock });
+    expect(engine.sampledEvents('p')).toBeUndefined();
+    engine.apply(execution({ pipeline_id: 'p', event_time: T0 }));
+    engine.apply(execution({ pipeline_id: 'p', event_time: T0 }));
+    expect(engine.sampledEvents('p')).toBe(engine.snapshot('p')!.sampled_events);
+    expect(engine.sampledEvents('p')).toBe(2);
+    clock.advance(61_000);
+    expect(engine.sampledEvents('p')).toBe(0);
+  });
+});

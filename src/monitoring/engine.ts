@@ -86,6 +86,15 @@ export class MonitoringEngine {
     return { items, total: snapshots.length };
   }
 
+  /** The snapshot's sampled_events without building a snapshot (cheap: the ingest answer needs it per request). */
+  sampledEvents(pipelineId: string): number | undefined {
+    const window = this.windows.get(pipelineId);
+    if (window === undefined) return undefined;
+    const now = this.clock.now();
+    if (now >= window.nextEvictionAt) window.evict(now);
+    return window.liveAgg.records;
+  }
+
   /** Whether the pipeline was ever seen. */
   has(pipelineId: string): boolean {
     return this.windows.has(pipelineId);

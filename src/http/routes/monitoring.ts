@@ -17,6 +17,7 @@ import {
 /** What the monitoring routes read. */
 export interface MonitoringQueries {
   snapshot(pipelineId: string): { sampled_events: number } | undefined;
+  sampledEvents(pipelineId: string): number | undefined;
   list(opts: { limit: number; offset: number }): { items: unknown[]; total: number };
 }
 
@@ -73,7 +74,7 @@ export async function monitoringRoutes(app: FastifyInstance, deps: MonitoringRou
         return {
           success: true,
           pipeline_id: event.pipeline_id,
-          sampled_events: deps.monitoring.snapshot(event.pipeline_id)?.sampled_events ?? 0,
+          sampled_events: deps.monitoring.sampledEvents(event.pipeline_id) ?? 0,
           generated_at: iso(),
         };
       } catch (err) {
