@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rm } from 'node:fs/promises';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { freshDataDir } from '../helpers/pglite.js';
 
 const normal = (i: number) => ({
   duration_seconds: 25 + i,
@@ -236,5 +238,32 @@ describe('anomaly scopes with API keys', () => {
     expect(
       (await call(`/api/ai/anomalies/${a.id}/feedback`, 'actor', { label: 'true_positive' })).statusCode,
     ).toBe(200);
+  });
+});
+
+describe('the model in use survives a restart', () => {
+  it('loads the active version from the registry at start', async () => {
+    const dataDir = await freshDataDir();
+    const first = await startTestApp({ dataDir });
+    const records = Array.from({ length: 10 }, (_, i) => normal(i));
+    const trained = await first.app.inject({
+      method: 'POST',
+      url: '/api/ai/anomaly/train',
+      payload: records,
+    });
+    const version = trained.json().model_version;
+    await first.close();
+    const second = await startTestApp({ dataDir });
+    try {
+      const res = await second.app.inject({ method: 'POST', url: '/api/ai/anomaly/detect', payload: bad });
+      expect(res.json()).toMatchObject({
+        model_version: version,
+        algorithm: 'isolation_forest+zscore',
+        is_anomaly: true,
+      });
+    } finally {
+      await second.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
