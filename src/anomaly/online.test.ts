@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { execution, metric, MIN, stage, T0 } from '../monitoring/testing.js';
+import { emptyBaselines } from './baseline.js';
+import { IncidentTracker } from './incidents.js';
+import { OnlineAnomalyDetector } from './online.js';
+import { RunFeatureTracker } from './run-features.js';
+
+const ids = () => {
+  let n = 0;
+  return () => `id-${++n}`;
+};
+
+describe('RunFeatureTracker', () => {
+  it('counts the pipeline failures of the hour before a run, not the run itself', () => {
+    const t = new RunFeatureTracker();
+    const at = (m: number, status: 'failed' | 'completed', id: string) =>
+      t.observe(execution({ execution_id: id, status, event_time: T0 + m * MIN }));
+    at(0, 'failed', 'a');
+    at(10, 'failed', 'b');
+    expect(at(20, 'failed', 'c')?.failure_count_1h).toBe(2);
+    expect(at(65, 'completed', 'd')?.failure_count_1h).toBe(2); // a left the hour
+    expect(at(90, 'completed', 'e')?.failure_count_1h).toBe(0);
+  });
+
+  it("collects a run's stage errors and its slowest stage against that stage's usual duration", () => {
+    const t = new RunFeatureTracker();
+    for (let i = 0; i < 6; i++) {
+      t.observe(
+        stage({ execution_id: `r${i}`, stage_name: 'load', status: 'completed', duration_seconds: 10 }),
+      );
+      t.observe(execution({ execution_id: `r${i}` }));
+    }
+    t.observe(
+      stage({
+        execution_id: 'slow',
+        stage_id: 's1',
+        stage_name: 'load',
+        status: 'completed',
+        duration_seconds: 30,
+      }),
+    );
+    t.observe(
+      stage({
+        execution_id: 'slow',
+        stage_id: 's2',
+        status: 'failed',
+        error_message: 'ReadTimeoutError: read timed out',
+      }),
+    );
+    expect(t.observe(stage({ execution_id: 'slow', status: 'running' }))).toBeNull();
+    const r = t.observe(execution({ execution_id: 'slow', status: 'failed', error_message: 'OOMKilled' }));
+    expect(r?.stage_duration_ratio).toBeCloseTo(3, 6);
+    expect(r?.stage_errors).toEqual(['ReadTimeoutError: read timed out', 'OOMKilled']);
+    expect(r?.cpu_percent).toBeNaN();
+  });
+});
+
+describe('IncidentTracker', () => {
+  it('keeps one open incident per pipeline and kind, resolved by normal runs or by quiet time', () => {
+    const t = new IncidentTracker({ newId: ids(), resolveAfterMs: 30 * MIN, resolveAfterNormalRuns: 2 });
+    const a = (pipeline: string, kind: 'execution' | 'metric', m: number) =>
+      t.onAnomaly({ pipeline_id: pipeline, kind, time: T0 + m * MIN, score: 0.7 + m / 1000, title: 'x' });
+    expect(a('p', 'execution', 0)).toMatchObject({ opened: true, incident: { id: 'id-1' } });
+    expect(a('p', 'execution', 5)).toMatchObject({
+      opened: false,
+      incident: { id: 'id-1', anomaly_count: 2 },
+    });
+    expect(a('p', 'metric', 6).incident?.id).toBe('id-2');
+    expect(a('q', 'execution', 6).incident?.id).toBe('id-3');
+    expect(t.onNormalRun('p', T0 + 10 * MIN)).toEqual([]);
+    expect(t.onNormalRun('p', T0 + 15 * MIN)).toMatchObject([
+      { id: 'id-1', status: 'resolved', resolved_at: T0 + 15 * MIN, anomaly_count: 2 },
+    ]);
+    expect(t.sweep(T0 + 35 * MIN)).toEqual([]);
+    expect(t.sweep(T0 + 36 * MIN).map((i) => [i.id, i.resolved_at])).toEqual([
+      ['id-2', T0 + 36 * MIN],
+      ['id-3', T0 + 36 * MIN],
+    ]);
+    expect(a('p', 'execution', 40)).toMatchObject({ opened: true, incident: { id: 'id-4' } });
+    // A late anomaly after a quiet stretch resolves the old incident first, then opens a new one.
+    const late = a('p', 'execution', 80);
+    expect(late.resolved.map((i) => i.id)).toEqual(['id-4']);
+    expect(late).toMatchObject({ opened: true, incident: { id: 'id-5' } });
+  });
+});
+
+describe('OnlineAnomalyDetector', () => {
+  const make = () =>
+    new OnlineAnomalyDetector({
+      newId: ids(),
+      current: () => ({ model: null, baselines: emptyBaselines() }),
+    });
+
+  it('judges finished runs, skips repeats, and groups anomalies into an incident', () => {
+    const d = make();
+    const burst = execution({ execution_id: 'r1', retry_count: 5, event_time: T0 });
+    const out = d.observe(burst);
+    expect(out.anomalies).toHaveLength(1);
+    expect(out.anomalies[0]).toMatchObject({
+      kind: 'execution',
+      execution_id: 'r1',
+      algorithm: 'zscore_rules',
+    });
+    expect(out.incidents).toMatchObject([{ opened: true, incident: { status: 'open' } }]);
+    expect(d.observe(burst, 'unchanged').anomalies).toEqual([]);
+    expect(d.observe(execution({ execution_id: 'r2', event_time: T0 + MIN })).anomalies).toEqual([]);
+  });
+
+  it('judges metric series one by one and alerts on a spike after a steady stretch', () => {
+    const d = make();
+    let found = 0;
+    for (let i = 0; i < 400; i++) {
+      const value = 40 + (i % 7) * 0.5;
+      found += d.observe(metric({ name: 'cpu_percent', value, event_time: T0 + i * MIN })).anomalies.length;
+    }
+    expect(found).toBe(0);
+    const spike = d.observe(metric({ name: 'cpu_percent', value: 99, event_time: T0 + 400 * MIN }));
+    expect(spike.anomalies).toMatchObject([
+      { kind: 'metric', metric: 'cpu_percent', algorithm: 'streaming' },
+    ]);
+    expect(spike.anomalies[0].reasons[0]).toMatch(
+      /^cpu_percent = 99 is unlike this pipeline's recent values/,
+    );
+    expect(d.observe(metric({ name: 'not_judged', value: 1e9 })).anomalies).toEqual([]);
+    expect(d.streams.stats().series).toBe(1);
+  });
+});
