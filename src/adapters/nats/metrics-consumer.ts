@@ -30,18 +30,17 @@ export interface NatsMetricsOptions {
  */
 export class NatsMetricsRunner implements ModeRunner {
   readonly mode = 'jetstream';
-  private nc: NatsConnection | null = null;
   private stopConsume: (() => void) | null = null;
 
   constructor(private readonly o: NatsMetricsOptions) {}
 
   async run(ctl: RunControl): Promise<void> {
     const nc = await connect({ servers: this.o.url, name: 'flexiroaster-ai', maxReconnectAttempts: -1 });
-    this.nc = nc;
     try {
       const consumer = await this.ensureConsumer(nc);
       const messages = await consumer.consume({ max_messages: 2 * (this.o.batchSize ?? 1000) });
       this.stopConsume = () => void messages.stop();
+      if (ctl.stopped()) messages.stop();
       ctl.connected();
       let buffer: JsMsg[] = [];
       let chain: Promise<void> = Promise.resolve();
@@ -77,14 +76,13 @@ export class NatsMetricsRunner implements ModeRunner {
       if (failure !== null) throw failure;
     } finally {
       this.stopConsume = null;
-      this.nc = null;
       await nc.close().catch(() => undefined);
     }
   }
 
   async interrupt(): Promise<void> {
+    // Ends the message loop; run() then writes what it gathered and closes the connection.
     this.stopConsume?.();
-    await this.nc?.drain().catch(() => undefined);
   }
 
   /** Creates the stream (on the subject) and the durable consumer when missing. */
