@@ -132,8 +132,10 @@ export class TreeLearner {
     s.feature = -1;
 
     const parentHist = this.histOf[leaf];
-    const leftOk = this.canSplit(leaf);
-    const rightOk = this.canSplit(right);
+    // After the last split the tree is full: the children's histograms would never be used.
+    const full = builder.numLeaves === this.rules.numLeaves;
+    const leftOk = !full && this.canSplit(leaf);
+    const rightOk = !full && this.canSplit(right);
     if (!leftOk && !rightOk) {
       this.free.push(parentHist);
       return;
