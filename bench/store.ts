@@ -9,7 +9,8 @@
  * PostgreSQL: 127.0.0.1:5432 as user postgres (PGHOST/PGUSER override). Prints one markdown table;
  * results go in docs/BENCHMARKS.md, "Store and journal".
  */
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -142,10 +143,20 @@ async function single(backend: string, options: OpenStoreOptions): Promise<void>
 }
 
 /** Appends with inserts held back, then times the flusher moving everything into the database. */
-async function flushRate(backend: string, sql: ClosableSqlClient, journalDir: string): Promise<void> {
+async function flushRate(
+  backend: string,
+  sql: ClosableSqlClient,
+  journalDir: string,
+  flushBatchEvents: number,
+): Promise<void> {
   await migrate(sql);
   const db = faultySql(sql);
-  const store = await JournaledEventStore.open({ sql: db, journalDir, maxPendingEvents: 10_000_000 });
+  const store = await JournaledEventStore.open({
+    sql: db,
+    journalDir,
+    maxPendingEvents: 10_000_000,
+    flushBatchEvents,
+  });
   let release: () => void = () => undefined;
   db.stall = new Promise((r) => (release = r));
   for (let b = 0; b < flushEvents / 1000; b++) {
@@ -162,7 +173,7 @@ async function flushRate(backend: string, sql: ClosableSqlClient, journalDir: st
     events: flushEvents,
     seconds: secs,
     rate: rate(flushEvents, secs),
-    note: `${store.stats().flushBatches} inserts (one held at the start)`,
+    note: `${store.stats().flushBatches} inserts of ≤ ${flushBatchEvents.toLocaleString('en-US')} rows`,
   });
   await store.close();
   await sql.close();
@@ -177,6 +188,7 @@ async function runPglite(): Promise<void> {
       'PGlite',
       await openPgliteClient({ dataDir: join(dirs[2], 'pgdata') }),
       join(dirs[2], 'journal'),
+      2000,
     );
   } finally {
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
@@ -187,7 +199,7 @@ async function runPostgres(): Promise<void> {
   const reason = await postgresUnavailable();
   if (reason !== null) return;
   const dbs = [await createTestDatabase('bench_store'), await createTestDatabase('bench_store')];
-  const dirs = [await freshDataDir(), await freshDataDir(), await freshDataDir()];
+  const dirs = await Promise.all([1, 2, 3].map(() => mkdtemp(join(tmpdir(), 'flexiroaster-bench-'))));
   try {
     await batched('PostgreSQL', { dataDir: dirs[0], databaseUrl: dbs[0].url });
     await single('PostgreSQL', { dataDir: dirs[1], databaseUrl: dbs[0].url });
@@ -195,6 +207,7 @@ async function runPostgres(): Promise<void> {
       'PostgreSQL',
       openPostgresClient({ connectionString: dbs[1].url }),
       join(dirs[2], 'journal'),
+      5000,
     );
   } finally {
     await Promise.all(dbs.map((d) => d.drop()));
