@@ -29,6 +29,8 @@ export interface TestAppOptions {
   clock?: FakeClock;
   /** Keep the store on this Postgres server instead of PGlite. */
   databaseUrl?: string;
+  /** Events acknowledged but not yet in the database before ingest answers 503. */
+  maxPendingEvents?: number;
   /** Reuse this data folder (journal, PGlite files) instead of a fresh one; not removed by close. */
   dataDir?: string;
 }
@@ -37,7 +39,15 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const clock = options.clock ?? new FakeClock(Date.parse('2026-03-01T12:00:00Z'));
   const dataDir = options.dataDir ?? (await freshDataDir());
-  const store = await openStore({ dataDir, databaseUrl: options.databaseUrl, clock, groupCommitMs: 0 });
+  const store = await openStore({
+    dataDir,
+    databaseUrl: options.databaseUrl,
+    clock,
+    groupCommitMs: 0,
+    maxPendingEvents: options.maxPendingEvents,
+    retryBaseMs: 20,
+    retryMaxMs: 100,
+  });
   const engine = new MonitoringEngine({
     windowMs: (options.windowMinutes ?? 60) * 60_000,
     maxEventsPerPipeline: 5000,
