@@ -95,11 +95,13 @@ export function groupEvents(lines: Iterable<string>): string[] {
 export function messageLines(event: string): string[] {
   const out: string[] = [];
   let inGoroutine = false;
+  let first = true;
   for (const line of event.split('\n')) {
+    // Only the event's own first line may be indented; later indented lines are frames or source.
+    const indented = !first && (line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9);
+    first = false;
     if (GOROUTINE.test(line)) inGoroutine = true;
-    if (inGoroutine || line.trim() === '') continue;
-    const c = line.charCodeAt(0);
-    if (out.length > 0 && (c === 32 || c === 9)) continue;
+    if (inGoroutine || line.trim() === '' || indented) continue;
     if (PY_TRACEBACK.test(line) || PY_CHAIN.test(line) || MORE_FRAMES.test(line)) continue;
     out.push(line.trim());
   }

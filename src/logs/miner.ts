@@ -100,9 +100,21 @@ export class TemplateMiner {
     return miner;
   }
 
+  /**
+   * The template a line read as `tokens` (see `minerTokens`) would join now, without counting it or
+   * changing anything; undefined when it would found a new one.
+   */
+  lookup(tokens: readonly string[]): Template | undefined {
+    const leaf = this.tree.find(tokens);
+    if (leaf === undefined || leaf.items.length === 0) return undefined;
+    const c =
+      bestJoin(leaf, tokens) ?? (this.clusters.size >= S.maxTemplates ? closest(leaf, tokens) : undefined);
+    return c === undefined ? undefined : view(c);
+  }
+
   /** Mines one line (at epoch ms `at`, if known): finds or makes its template, reports what changed. */
   add(line: string, at: number | null = null): MinedLine {
-    const tokens = collapseRuns(maskTokens(line));
+    const tokens = minerTokens(line);
     const leaf = this.tree.leafFor(tokens);
     let events = NO_EVENTS;
     let cluster = bestJoin(leaf, tokens);
@@ -237,6 +249,11 @@ export class TemplateMiner {
     leaf.items = leaf.items.filter((c) => !gone.has(c));
     return members.map((m) => m.id);
   }
+}
+
+/** A line as the miner reads it: masked tokens, runs of one masked token collapsed. */
+export function minerTokens(line: string): string[] {
+  return collapseRuns(maskTokens(line));
 }
 
 /** The template of the leaf a line may join with the best score, or undefined. */

@@ -44,6 +44,18 @@ export class ParseTree<T> {
     return node.leaf;
   }
 
+  /** The leaf a line would reach, without creating anything; undefined when none exists yet. */
+  find(tokens: readonly string[]): Leaf<T> | undefined {
+    let node = this.byLength.get(tokens.length);
+    let depth = 0;
+    for (let i = 0; node !== undefined && i < tokens.length && depth < this.routeTokens; i++) {
+      if (isVariable(tokens[i])) continue;
+      depth++;
+      node = node.children.get(this.keyAt(node, tokens[i]));
+    }
+    return node?.leaf;
+  }
+
   /** The keys `leafFor` followed for these tokens (call it after `leafFor`), to store with a template. */
   route(tokens: readonly string[]): string[] {
     let node = this.lengthNode(tokens.length);

@@ -2,7 +2,13 @@ import type { IdentityDecision, TelemetryEvent } from '../domain/index.js';
 import { AppError, type Clock } from '../shared/index.js';
 import { PatternCache } from './patterns.js';
 import { buildSnapshot, SnapshotScratch } from './snapshot.js';
-import type { MonitoringOptions, MonitoringStats, PipelineHealthSummary, PipelineSnapshot } from './types.js';
+import type {
+  ErrorPatternNamer,
+  MonitoringOptions,
+  MonitoringStats,
+  PipelineHealthSummary,
+  PipelineSnapshot,
+} from './types.js';
 import { PipelineWindow, type WindowLimits } from './window.js';
 
 function checkOptions(opts: MonitoringOptions): void {
@@ -35,12 +41,16 @@ export class MonitoringEngine {
   private readonly windowMs: number;
   private readonly limits: WindowLimits;
   private readonly scratch = new SnapshotScratch();
+  private readonly namer: ErrorPatternNamer | undefined;
 
   constructor(opts: MonitoringOptions) {
     checkOptions(opts);
     this.clock = opts.clock;
     this.windowMs = opts.windowMs;
-    const patterns = new PatternCache();
+    this.namer = opts.errorPatterns;
+    const namer = opts.errorPatterns;
+    const patterns =
+      namer === undefined ? new PatternCache() : new PatternCache(undefined, (m) => namer.keyOf(m));
     this.limits = {
       windowMs: opts.windowMs,
       maxEvents: opts.maxEventsPerPipeline,
@@ -116,7 +126,7 @@ export class MonitoringEngine {
   private snapshotOf(window: PipelineWindow, now: number): PipelineSnapshot {
     if (now >= window.nextEvictionAt) window.evict(now);
     if (window.cached === undefined || window.cachedVersion !== window.version) {
-      window.cached = buildSnapshot(window, this.windowMs, now, this.scratch);
+      window.cached = buildSnapshot(window, this.windowMs, now, this.scratch, this.namer);
       window.cachedVersion = window.version;
       return window.cached;
     }

@@ -13,6 +13,8 @@ export type {
   ThroughputSignal,
   SignalRule,
   DominantErrorPattern,
+  ErrorPatternInfo,
+  ErrorPatternNamer,
   DurationTrend,
   PreviousWindow,
   SampleCounts,

@@ -4,6 +4,8 @@ import { quantileSorted, sortedCopy } from './robust.js';
 import { latencySignal, throughputSignal, type SignalScratch } from './signals.js';
 import type {
   DominantErrorPattern,
+  ErrorPatternInfo,
+  ErrorPatternNamer,
   PipelineSnapshot,
   PreviousWindow,
   SnapshotMetrics,
@@ -73,11 +75,34 @@ function previousWindow(h: HistoryAggregates): PreviousWindow {
   };
 }
 
-function topPatterns(agg: LiveAggregates): DominantErrorPattern[] {
-  return [...agg.patterns]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, TOP_PATTERNS)
-    .map(([pattern, count]) => ({ pattern, count, share: count / agg.patternTotal }));
+const byCountThenName = (a: [string, number], b: [string, number]): number =>
+  b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+function topPatterns(agg: LiveAggregates, namer: ErrorPatternNamer | undefined): DominantErrorPattern[] {
+  if (namer === undefined) {
+    return [...agg.patterns]
+      .sort(byCountThenName)
+      .slice(0, TOP_PATTERNS)
+      .map(([pattern, count]) => ({ pattern, count, share: count / agg.patternTotal }));
+  }
+  // Keys of one template (its shapes, or templates merged since) count together.
+  const byTemplate = new Map<string, { info: ErrorPatternInfo | undefined; key: string; count: number }>();
+  for (const [key, count] of agg.patterns) {
+    const info = namer.describe(key);
+    const group = info === undefined ? `key:${key}` : info.template_id;
+    const seen = byTemplate.get(group);
+    if (seen === undefined) byTemplate.set(group, { info, key, count });
+    else seen.count += count;
+  }
+  const groups = [...byTemplate.values()].map((g) => ({ ...g, pattern: g.info?.pattern ?? g.key }));
+  groups.sort((a, b) => byCountThenName([a.pattern, a.count], [b.pattern, b.count]));
+  return groups.slice(0, TOP_PATTERNS).map(({ pattern, count, info }) => ({
+    pattern,
+    count,
+    share: count / agg.patternTotal,
+    signature: info?.signature ?? 'unknown',
+    template_id: info?.template_id ?? null,
+  }));
 }
 
 function stageFailureCounts(agg: LiveAggregates): Record<string, number> {
@@ -130,6 +155,7 @@ export function buildSnapshot(
   windowMs: number,
   now: number,
   scratch: SnapshotScratch,
+  namer?: ErrorPatternNamer,
 ): PipelineSnapshot {
   const series = collectSeries(window, scratch);
   const metrics = metricsOf(window, series, scratch);
@@ -138,7 +164,7 @@ export function buildSnapshot(
   const signals: SnapshotSignals = {
     latency_spike_detected: latency.detected_by.length > 0,
     throughput_drop_detected: throughput.detected_by.length > 0,
-    dominant_error_patterns: topPatterns(window.liveAgg),
+    dominant_error_patterns: topPatterns(window.liveAgg, namer),
     latency,
     throughput,
   };

@@ -12,6 +12,27 @@ export interface MonitoringOptions {
   /** Cap on live events per pipeline, all kinds together; the oldest leave first. */
   maxEventsPerPipeline: number;
   clock: Clock;
+  /**
+   * Groups error messages into the dominant patterns (the log template miner in the service);
+   * without it, messages are grouped by `normalizeErrorMessage` and entries carry no signature.
+   */
+  errorPatterns?: ErrorPatternNamer;
+}
+
+/** What a pattern key stands for now: its template and the error signature of that template. */
+export interface ErrorPatternInfo {
+  readonly template_id: string;
+  /** The template text (`<*>` marks a variable). */
+  readonly pattern: string;
+  readonly signature: string;
+}
+
+/** Names error messages for the engine; pure and cheap, as the engine asks on every add and removal. */
+export interface ErrorPatternNamer {
+  /** A message's key: the same message always gets the same key, messages of one shape share it. */
+  keyOf(message: string): string;
+  /** What a key stands for now; undefined when no template is known for it. */
+  describe(key: string): ErrorPatternInfo | undefined;
 }
 
 /** One error shape and how often it occurred in the window; `share` is of all error occurrences. */
@@ -19,6 +40,9 @@ export interface DominantErrorPattern {
   readonly pattern: string;
   readonly count: number;
   readonly share: number;
+  /** With an injected namer: the error signature, and the template (null when none is known yet). */
+  readonly signature?: string;
+  readonly template_id?: string | null;
 }
 
 /** How many values each average was computed from (null values are not reported and not counted). */
