@@ -3,14 +3,15 @@ import type { SqlClient } from '../../ports/index.js';
 import type { RowApplier } from './apply-rows.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import type { RunControl } from './run-control.js';
-import { ID_TYPE, qualified } from './tables.js';
+import { qualified } from './tables.js';
 
 /**
  * Saved poll position. Rows are found by the transaction that wrote them: every row version whose
  * xmin lies in [lo, hi) has been read, where hi was the oldest transaction still running when the
  * round began (pg_snapshot_xmin), so a transaction that commits late is read in a later round, and an
  * update (a new row version, a new xmin) is read again: status changes need no re-polling. Within a
- * round, `table` and `after` say how far the keyset pages got.
+ * round, `table` and `after` (a ctid) say how far the pages got; pages follow the physical order
+ * (a TID range scan, sequential I/O) rather than an index.
  */
 export interface PollPosition {
   lo: string | null;
@@ -68,14 +69,23 @@ export class PollRunner {
     for (let t = pos.table; t < SOURCE_TABLES.length && !ctl.stopped(); t++) {
       const table = SOURCE_TABLES[t];
       let after = t === pos.table ? pos.after : null;
+      // The next page is read while this one is made durable: the source and the store work at once.
+      let next = this.page(table, lo, after, limit);
       for (;;) {
-        const rows = await this.page(table, lo, after, limit);
+        const rows = await next;
         if (rows.length === 0) break;
-        after = String(rows[rows.length - 1].id);
-        await this.o.applier.apply([{ table, rows: this.fresh(table, rows, lo, hi) }]);
+        after = rows[rows.length - 1].c;
+        const full = rows.length === limit && !ctl.stopped();
+        next = full ? this.page(table, lo, after, limit) : Promise.resolve([]);
         pos = { lo: pos.lo, hi: pos.hi, table: t, after };
-        await writeCheckpoint(this.o.store, this.o.name, 'poll', pos);
-        if (rows.length < limit || ctl.stopped()) break;
+        try {
+          await this.o.applier.apply([{ table, rows: this.fresh(table, rows, lo, hi) }]);
+          await writeCheckpoint(this.o.store, this.o.name, 'poll', pos);
+        } catch (err) {
+          await next.catch(() => undefined);
+          throw err;
+        }
+        if (!full) break;
       }
       if (ctl.stopped()) return pos;
       pos = { lo: pos.lo, hi: pos.hi, table: t + 1, after: null };
@@ -94,15 +104,13 @@ export class PollRunner {
     return rows[0].x;
   }
 
-  /** One keyset page of rows whose xmin lies at or after lo (a half-range of the 32-bit xid space). */
+  /** One page, in physical order after `after`, of rows whose xmin lies at or after lo (half the xid circle). */
   private async page(table: (typeof SOURCE_TABLES)[number], lo: bigint, after: string | null, limit: number) {
-    const type = ID_TYPE[table];
-    const { rows } = await this.o.source.query<{ r: Row; x: string; id: string }>(
-      `SELECT to_jsonb(t) AS r, t.xmin::text AS x, t.id::text AS id FROM ${qualified(this.o.schema, table)} t
-       WHERE ((t.xmin::text::bigint - $1::bigint + 4294967296) & 4294967295) < 2147483648
-         AND ($2::text IS NULL OR t.id > $2::${type})
-       ORDER BY t.id LIMIT $3`,
-      [String(lo % TWO_32), after, limit],
+    const { rows } = await this.o.source.query<{ r: Row; x: string; id: string; c: string }>(
+      `SELECT to_jsonb(t) AS r, t.xmin::text AS x, t.id::text AS id, t.ctid::text AS c FROM ${qualified(this.o.schema, table)} t
+       WHERE t.ctid > $2::tid AND ((t.xmin::text::bigint - $1::bigint + 4294967296) & 4294967295) < 2147483648
+       ORDER BY t.ctid LIMIT $3`,
+      [String(lo % TWO_32), after ?? '(0,0)', limit],
     );
     return rows;
   }

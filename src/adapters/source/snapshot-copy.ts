@@ -1,9 +1,12 @@
 import { SOURCE_TABLES, type Row } from '../../ingest/index.js';
 import type { SqlClient } from '../../ports/index.js';
 import type { RowApplier } from './apply-rows.js';
-import { ID_TYPE, qualified } from './tables.js';
+import { qualified } from './tables.js';
 
-/** How far an initial copy got: the table index and the last key read in it. */
+/**
+ * How far an initial copy got: the table index and the last row position (ctid) read in it. Rows
+ * updated meanwhile may move; their new versions arrive as changes anyway.
+ */
 export interface CopyPosition {
   table: number;
   after: string | null;
@@ -27,14 +30,15 @@ export async function copyTables(
     let after = t === start.table ? start.after : null;
     for (;;) {
       if (stopped()) return false;
-      const { rows } = await source.query<{ r: Row; id: string }>(
-        `SELECT to_jsonb(t) AS r, t.id::text AS id FROM ${qualified(schema, table)} t
-         WHERE ($1::text IS NULL OR t.id > $1::${ID_TYPE[table]}) ORDER BY t.id LIMIT $2`,
-        [after, limit],
+      // Physical order (a TID range scan): sequential reads, no index needed.
+      const { rows } = await source.query<{ r: Row; c: string }>(
+        `SELECT to_jsonb(t) AS r, t.ctid::text AS c FROM ${qualified(schema, table)} t
+         WHERE t.ctid > $1::tid ORDER BY t.ctid LIMIT $2`,
+        [after ?? '(0,0)', limit],
       );
       if (rows.length === 0) break;
       await applier.apply([{ table, rows: rows.map((r) => r.r) }]);
-      after = rows[rows.length - 1].id;
+      after = rows[rows.length - 1].c;
       await save({ table: t, after });
       if (rows.length < limit) break;
     }

@@ -1,15 +1,3 @@
-import type { SourceTable } from '../../ingest/index.js';
-
-/** Key column type per FlexiRoaster table: uuid for the entity tables, bigserial for logs and metrics. */
-export const ID_TYPE: Record<SourceTable, 'uuid' | 'bigint'> = {
-  pipelines: 'uuid',
-  pipeline_stages: 'uuid',
-  executions: 'uuid',
-  execution_stages: 'uuid',
-  logs: 'bigint',
-  metrics: 'bigint',
-};
-
 /** `"schema"."table"`, quoted so any schema name is safe. */
 export function qualified(schema: string, table: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(table)}`;
