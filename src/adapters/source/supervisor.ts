@@ -5,7 +5,7 @@ import type { ModeRunner, RunControl } from './run-control.js';
 export interface SupervisorOptions {
   name: string;
   clock: Clock;
-  /** First reconnect delay; doubles per failure up to maxBackoffMs, with full jitter. @default 500 */
+  /** First reconnect delay; doubles per failure up to maxBackoffMs; the wait is drawn from [cap/2, cap]. @default 500 */
   baseBackoffMs?: number;
   /** @default 30000 */
   maxBackoffMs?: number;
