@@ -27,12 +27,13 @@ const MAD_TO_SIGMA = 1.4826;
 export function computeBaseline(rows: readonly Float64Array[]): Baseline {
   const features = FEATURES.map((_, c) => {
     const values = rows.map((r) => r[c]).filter(Number.isFinite);
-    return values.length === 0 ? null : stats(values);
+    return values.length === 0 ? null : featureStats(values);
   });
   return { samples: rows.length, features };
 }
 
-function stats(values: number[]): FeatureStats {
+/** Classic and robust location/spread of finite values (at least one). */
+export function featureStats(values: readonly number[]): FeatureStats {
   const n = values.length;
   const mean = values.reduce((s, v) => s + v, 0) / n;
   let m2 = 0;
@@ -50,7 +51,7 @@ function stats(values: number[]): FeatureStats {
   return { n, mean, std, median, mad, skewed: Math.abs(skew) > SKEW_LIMIT };
 }
 
-function medianOf(values: number[]): number {
+function medianOf(values: readonly number[]): number {
   const s = Float64Array.from(values).sort();
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;

@@ -79,8 +79,10 @@ export function detect(row: Float64Array, ctx: DetectContext): Detection {
   if (model !== null) {
     const forestScore = -model.forest.scoreSamples(imputedMatrix([row], features, model.baseline))[0];
     const maxZ = chosen === null ? 0 : maxAbsZ(row, features, chosen.baseline);
-    score = calibrate(rawScore(forestScore, maxZ), model.calibration);
-    if (score >= (ctx.threshold ?? DEFAULT_THRESHOLD)) {
+    const hybrid = calibrate(rawScore(forestScore, maxZ), model.calibration);
+    // A feature at |z| ≥ 3 is anomalous on its own, as without a model (calibration counts it).
+    score = Math.max(hybrid, zEvidence(maxZ));
+    if (hybrid >= (ctx.threshold ?? DEFAULT_THRESHOLD)) {
       reasons.push(
         `isolation forest: this combination of values is rare among the training runs (forest score ${fmt(forestScore)}, typical training run ${fmt(model.calibration.forestMedian)})`,
       );

@@ -20,6 +20,7 @@ export {
   buildBaselines,
   computeBaseline,
   emptyBaselines,
+  featureStats,
   type Baseline,
   type BaselineScope,
   type BaselineSet,
@@ -35,7 +36,7 @@ export {
   type AnomalyModel,
   type TrainOptions,
 } from './model.js';
-export { DEFAULT_THRESHOLD, Z_LIMIT } from './scoring.js';
+export { DEFAULT_THRESHOLD, Z_LIMIT, calibrate, rawScore, zEvidence, type Calibration } from './scoring.js';
 export { RULES, type RuleName } from './rules.js';
 export {
   detect,

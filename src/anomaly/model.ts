@@ -9,7 +9,7 @@ import type { Rng } from '../shared/index.js';
 import { ValidationError } from '../shared/index.js';
 import { computeBaseline, effectiveZ, type Baseline } from './baseline.js';
 import { CORE_FEATURES, FEATURE_NAMES, FEATURES } from './features.js';
-import { quantile, rawScore, type Calibration } from './scoring.js';
+import { quantile, rawScore, Z_LIMIT, type Calibration } from './scoring.js';
 
 /** Model type in the artifact envelope. */
 export const ANOMALY_MODEL = 'anomaly_hybrid';
@@ -30,6 +30,11 @@ export interface AnomalyModel {
 
 export interface TrainOptions {
   contamination?: number;
+  /**
+   * The baseline detection will judge row `r` against (its pipeline's), so calibration sees the
+   * same z-scores; null or absent: the training baseline.
+   */
+  baselineOf?: (row: number) => Baseline | null;
   forest?: Omit<IsolationForestInput, 'contamination'>;
 }
 
@@ -63,13 +68,27 @@ export function trainAnomalyModel(
     features.map((f) => FEATURE_NAMES[f]),
   );
   const forestScores = forest.scoreSamples(x);
-  const raw = rows.map((row, r) => rawScore(-forestScores[r], maxAbsZ(row, features, baseline)));
+  const z = rows.map((row, r) => maxAbsZ(row, features, options.baselineOf?.(r) ?? baseline));
+  const raw = rows.map((_, r) => rawScore(-forestScores[r], z[r]));
   const calibration = {
-    threshold: quantile(raw, 1 - contamination),
+    threshold: thresholdFor(raw, z, contamination),
     median: quantile(raw, 0.5),
     forestMedian: -quantile(forestScores, 0.5),
   };
   return { forest, features, baseline, calibration, contamination };
+}
+
+/**
+ * The raw-score threshold at which the training rows' alert rate is the contamination: rows with a
+ * feature at |z| ≥ 3 alert anyway, so the forest's share is what remains of the budget.
+ */
+function thresholdFor(raw: readonly number[], z: readonly number[], contamination: number): number {
+  const rest = raw.filter((_, r) => z[r] < Z_LIMIT);
+  const budget = contamination * raw.length - (raw.length - rest.length);
+  if (rest.length === 0) return Math.max(...raw);
+  // Budget spent by the z-alerts: only a row beyond every training row still alerts on the forest.
+  if (budget <= 0) return Math.max(...rest) + 1e-9;
+  return quantile(rest, 1 - Math.min(1, budget / rest.length));
 }
 
 // Extra features join the model only when most rows carry them; a column of unknowns isolates nothing.

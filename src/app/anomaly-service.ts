@@ -132,11 +132,21 @@ export class AnomalyService {
       );
     }
     const features = rows.map((r) => recordFeatures(r));
+    // Detection judges a run against its pipeline's baseline; calibration must see the same z-scores.
+    const baselines = buildBaselines(
+      rows.map((r, i) => ({ pipeline_id: r.pipeline_id ?? '', features: features[i] })),
+      now,
+    );
+    const baselineOf = (i: number) => baselines.pipelines.get(rows[i].pipeline_id ?? '') ?? null;
     const model = trainAnomalyModel(features, new SeededRng(this.deps.options?.seed ?? 42), {
       contamination: this.contamination,
+      baselineOf,
     });
     const trained = { model, version: 'candidate' };
-    const flagged = features.filter((f) => detect(f, this.context(trained, null, [])).is_anomaly).length;
+    const flagged = features.filter(
+      (f, i) =>
+        detect(f, { model: trained, baselines, pipelineId: rows[i].pipeline_id, signatures: [] }).is_anomaly,
+    ).length;
     const times = rows.map((r) => r.time).filter((t): t is number => t !== null);
     const window = times.length === 0 ? null : { start: Math.min(...times), end: Math.max(...times) };
     const metrics = {
@@ -155,6 +165,7 @@ export class AnomalyService {
       metrics: { ...metrics, trained_samples: rows.length, source },
     });
     this.model = { model, version: version.model_version };
+    if (source === 'store') this.baselines = baselines;
     return {
       trained_samples: rows.length,
       algorithm: 'isolation_forest+zscore',
