@@ -17,8 +17,20 @@ import {
   type StoreNotice,
   SqlAnomalyStore,
   SqlModelStore,
+  SqlInsightStore,
+  SqlPipelineCatalog,
+  SqlRootCauseStore,
+  SqlTemplateStore,
 } from './adapters/index.js';
-import { AnomalyService, IngestService, rebuildLive } from './app/index.js';
+import {
+  AnomalyService,
+  IngestService,
+  LogMiningService,
+  RecommendationService,
+  RootCauseService,
+  rebuildLive,
+  withTemplateSignals,
+} from './app/index.js';
 import type { ServeConfig } from './config/index.js';
 import { buildApp } from './http/index.js';
 import { createDriver, createFleet, demoControlApi, type FleetDriver } from './demo/index.js';
@@ -54,10 +66,17 @@ export async function startService(
   const version = packageVersion();
 
   const store = await openStore({ ...storeOptionsFromConfig(config), clock, onNotice: logNotice(log) });
+  const mining = await LogMiningService.open({
+    store: new SqlTemplateStore(store.sql),
+    clock,
+    windowMs: config.windowMs,
+    onEvent: (e) => log.debug({ ...e }, `logs: ${e.type}`),
+  });
   const engine = new MonitoringEngine({
     windowMs: config.windowMs,
     maxEventsPerPipeline: config.windowMaxEvents,
     clock,
+    errorPatterns: mining.namer,
   });
   const replayed = await rebuildLive(store.events, engine, clock, 2 * config.windowMs);
   const anomaly = new AnomalyService({
@@ -69,12 +88,25 @@ export async function startService(
     onError: (err) => log.warn({ err }, 'anomaly: storing findings failed'),
   });
   await anomaly.start();
+  const catalog = new SqlPipelineCatalog(store.sql);
+  const rootCause = new RootCauseService({
+    store: new SqlRootCauseStore(store.sql),
+    versions: (pipelineId) => catalog.listVersions(pipelineId),
+    snapshot: (pipelineId) => engine.snapshot(pipelineId),
+    clock,
+    onError: (err) => log.warn({ err }, 'root cause: analysis failed'),
+  });
+  const recommendations = new RecommendationService({
+    insights: new SqlInsightStore(store.sql),
+    snapshot: (pipelineId) => engine.snapshot(pipelineId),
+    clock,
+  });
   const ingest = new IngestService({
     store: store.events,
     live: engine,
     clock,
     newId: randomUUID,
-    listeners: [anomaly.onAccepted],
+    listeners: [anomaly.onAccepted, mining.onAccepted, rootCause.onAccepted],
     onListenerError: (err) => log.warn({ err }, 'ingest listener failed'),
   });
   if (config.demo) await ensureDemoSchema(store.sql, DEMO_SCHEMA);
@@ -92,16 +124,18 @@ export async function startService(
   const app = await buildApp(
     {
       ingest,
-      monitoring: engine,
+      monitoring: withTemplateSignals(engine, mining),
       storeHealth: () => store.events.health(),
       clock,
       anomaly,
+      logInsights: { rootCause, recommendations, logs: mining },
       status: () => ({
         version,
         started_at: new Date(startedAt).toISOString(),
         uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
         store_backend: store.backend,
         monitoring: engine.stats(),
+        logs: mining.stats(),
         demo: config.demo,
         sources: sources.health(),
       }),
@@ -125,6 +159,12 @@ export async function startService(
     anomaly.tick().catch((err: unknown) => log.warn({ err }, 'anomaly: periodic work failed'));
   }, 60_000);
   anomalyTimer.unref();
+  // Templates are written in batches, never per line; failed executions are explained once settled.
+  const logsTimer = setInterval(() => {
+    mining.flush().catch((err: unknown) => log.warn({ err }, 'logs: saving templates failed'));
+    rootCause.tick().catch((err: unknown) => log.warn({ err }, 'root cause: storing analyses failed'));
+  }, 1000);
+  logsTimer.unref();
   const pruner = startRetentionPruner({
     events: store.events,
     retentionMs: config.retentionMs,
@@ -142,6 +182,9 @@ export async function startService(
       await app.close();
       clearInterval(anomalyTimer);
       await anomaly.flush();
+      clearInterval(logsTimer);
+      await rootCause.flush().catch((err: unknown) => log.warn({ err }, 'root cause: final save failed'));
+      await mining.flush().catch((err: unknown) => log.warn({ err }, 'logs: final template save failed'));
       await pruner.stop();
       await store.close();
       log.info('stopped');

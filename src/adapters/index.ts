@@ -21,3 +21,6 @@ export { SqlModelStore } from './models/sql-model-store.js';
 export { createSources, type Sources, type SourcesOptions } from './sources.js';
 export { SqlPipelineCatalog } from './source/index.js';
 export { ensureDemoSchema, pruneDemoRows, writeDemoRows, type DemoRows } from './source/demo/demo-tables.js';
+export { SqlTemplateStore } from './logs/sql-template-store.js';
+export { SqlRootCauseStore } from './logs/sql-root-cause-store.js';
+export { SqlInsightStore } from './insights/sql-insight-store.js';

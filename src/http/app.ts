@@ -17,6 +17,7 @@ import { ServiceMetrics } from './metrics.js';
 import { anomalyRoutes, type AnomalyRoutesService } from './routes/anomaly.js';
 import { monitoringRoutes, type MonitoringQueries } from './routes/monitoring.js';
 import { opsRoutes } from './routes/ops.js';
+import { logInsightRoutes, type LogInsightRoutesService } from './routes/root-cause.js';
 import { otlpRoutes } from './routes/otlp.js';
 
 export interface AppServices {
@@ -30,6 +31,8 @@ export interface AppServices {
   sourceHealth?(): SourceHealth[];
   /** Anomaly detection: detect, train, anomalies, incidents, feedback. */
   anomaly?: AnomalyRoutesService;
+  /** Root cause, recommendations, insights and log templates. */
+  logInsights?: LogInsightRoutesService;
   /** The demo fleet's orchestrator control API, mounted at /demo/orchestrator/api when the demo runs. */
   demoControlApi?: FastifyPluginAsync;
 }
@@ -108,6 +111,7 @@ export async function buildApp(services: AppServices, options: HttpOptions): Pro
     },
   });
   if (services.anomaly) await app.register(anomalyRoutes, { anomaly: services.anomaly });
+  if (services.logInsights) await app.register(logInsightRoutes, { service: services.logInsights });
   if (services.demoControlApi)
     await app.register(services.demoControlApi, { prefix: '/demo/orchestrator/api' });
   return app;

@@ -1,7 +1,7 @@
 import type { InsightRow, Page } from './anomalies.js';
 
 /** One mined template as stored: what rebuilds the miner and what the API shows. Times: epoch ms. */
-export interface TemplateRow {
+export type TemplateRow = {
   id: string;
   /** Creation order; the miner is rebuilt in this order. */
   seq: number;
@@ -15,16 +15,16 @@ export interface TemplateRow {
   signature: string;
   first_seen: number | null;
   last_seen: number | null;
-}
+};
 
 /** How often one pipeline produced one template. Times: epoch ms. */
-export interface PipelineTemplateRow {
+export type PipelineTemplateRow = {
   template_id: string;
   pipeline_id: string;
   count: number;
   first_seen: number | null;
   last_seen: number | null;
-}
+};
 
 /** What changed since the last save: templates and per-pipeline counts to upsert, merged ids to retire. */
 export interface TemplateChanges {
@@ -49,13 +49,13 @@ export interface TemplateStore {
 }
 
 /** A failed execution's root-cause analysis. Times: epoch ms. */
-export interface RootCauseRow {
+export type RootCauseRow = {
   execution_id: string;
   pipeline_id: string;
   failed_at: number;
   analyzed_at: number;
   result: Record<string, unknown>;
-}
+};
 
 /** Root-cause results and the failure history they draw on. */
 export interface RootCauseStore {
@@ -75,15 +75,12 @@ export interface RootCauseStore {
   }): Promise<number>;
 }
 
-/** An insight as listed: the stored row and whether someone dismissed it. */
-export type ListedInsight = InsightRow & { dismissed: boolean };
-
 /** Insights of every type (anomaly, optimization, …) as the web app reads them. */
 export interface InsightStore {
   /** Inserts or, for the same source and source_id, replaces the content (a dismissal stays). */
   upsert(rows: readonly InsightRow[]): Promise<void>;
   /** Not dismissed, newest first. */
-  list(q: { pipeline_id?: string; limit: number; offset: number }): Promise<Page<ListedInsight>>;
+  list(q: { pipeline_id?: string; limit: number; offset: number }): Promise<Page<InsightRow>>;
   /** Marks an insight dismissed; false when there is no such insight. */
   dismiss(id: string): Promise<boolean>;
 }

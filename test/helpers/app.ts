@@ -2,8 +2,24 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { SqlAnomalyStore, SqlModelStore, openStore, type Store } from '../../src/adapters/index.js';
-import { AnomalyService, IngestService, rebuildLive } from '../../src/app/index.js';
+import {
+  SqlAnomalyStore,
+  SqlInsightStore,
+  SqlModelStore,
+  SqlRootCauseStore,
+  SqlTemplateStore,
+  openStore,
+  type Store,
+} from '../../src/adapters/index.js';
+import {
+  AnomalyService,
+  IngestService,
+  LogMiningService,
+  RecommendationService,
+  RootCauseService,
+  rebuildLive,
+  withTemplateSignals,
+} from '../../src/app/index.js';
 import { parseApiKeys } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
 import { MonitoringEngine } from '../../src/monitoring/index.js';
@@ -18,6 +34,9 @@ export interface TestApp {
   anomaly: AnomalyService;
   /** Failures to store online anomalies (a test expects none). */
   anomalyErrors: Error[];
+  /** Log mining (flush() writes templates), root cause (tick()/flush() analyse failed runs). */
+  mining: LogMiningService;
+  rootCause: RootCauseService;
   clock: FakeClock;
   close(): Promise<void>;
 }
@@ -48,10 +67,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     retryBaseMs: 20,
     retryMaxMs: 100,
   });
+  const windowMs = (options.windowMinutes ?? 60) * 60_000;
+  const mining = await LogMiningService.open({ store: new SqlTemplateStore(store.sql), clock, windowMs });
   const engine = new MonitoringEngine({
-    windowMs: (options.windowMinutes ?? 60) * 60_000,
+    windowMs,
     maxEventsPerPipeline: 5000,
     clock,
+    errorPatterns: mining.namer,
   });
   await rebuildLive(store.events, engine, clock, 2 * 3_600_000);
   const anomalyErrors: Error[] = [];
@@ -64,20 +86,28 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     onError: (err) => anomalyErrors.push(err),
   });
   await anomaly.start();
+  const snapshot = (pipelineId: string) => engine.snapshot(pipelineId);
+  const rootCause = new RootCauseService({ store: new SqlRootCauseStore(store.sql), snapshot, clock });
+  const recommendations = new RecommendationService({
+    insights: new SqlInsightStore(store.sql),
+    snapshot,
+    clock,
+  });
   const ingest = new IngestService({
     store: store.events,
     live: engine,
     clock,
     newId: randomUUID,
-    listeners: [anomaly.onAccepted],
+    listeners: [anomaly.onAccepted, mining.onAccepted, rootCause.onAccepted],
   });
   const app = await buildApp(
     {
       ingest,
-      monitoring: engine,
+      monitoring: withTemplateSignals(engine, mining),
       storeHealth: () => store.events.health(),
       clock,
       anomaly,
+      logInsights: { rootCause, recommendations, logs: mining },
       status: () => ({ monitoring: engine.stats() }),
     },
     {
@@ -94,10 +124,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     engine,
     anomaly,
     anomalyErrors,
+    mining,
+    rootCause,
     clock,
     close: async () => {
       await app.close();
       await anomaly.flush();
+      await rootCause.flush();
+      await mining.flush();
       await store.close();
       if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },
