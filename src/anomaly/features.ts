@@ -72,10 +72,11 @@ export function errorPatternScore(messages: readonly string[]): number {
   return Math.min(errorSignatures(messages).length / PATTERN_SATURATION, 1);
 }
 
-/** The record's feature vector (NaN where unknown), written into `out`. */
+/** The record's feature vector (NaN where unknown), written into `out`; `signatures` if already known. */
 export function recordFeatures(
   r: AnomalyRecord,
   out: Float64Array = new Float64Array(FEATURES.length),
+  signatures: readonly string[] = errorSignatures(r.stage_errors),
 ): Float64Array {
   out[0] = r.duration_seconds;
   out[1] = r.data_volume_mb;
@@ -83,7 +84,7 @@ export function recordFeatures(
   out[3] = r.cpu_percent;
   out[4] = r.memory_percent;
   out[5] = r.retry_count;
-  out[6] = errorPatternScore(r.stage_errors);
+  out[6] = Math.min(signatures.length / PATTERN_SATURATION, 1);
   out[7] = r.throughput_per_minute;
   out[8] = r.latency_ms;
   out[9] = r.stage_duration_ratio;

@@ -85,8 +85,8 @@ export class OnlineAnomalyDetector {
 
   private onRun(record: AnomalyRecord, event: TelemetryEvent): OnlineOutcome {
     const { model, baselines } = this.options.current();
-    const row = recordFeatures(record, this.row);
     const signatures = errorSignatures(record.stage_errors);
+    const row = recordFeatures(record, this.row, signatures);
     const verdict = detect(row, { model, baselines, pipelineId: record.pipeline_id, signatures });
     const time = event.event_time;
     if (!verdict.is_anomaly) {

@@ -247,9 +247,10 @@ export class AnomalyService {
   }
 
   private judge(record: AnomalyRecord): Detection {
+    const signatures = errorSignatures(record.stage_errors);
     return detect(
-      recordFeatures(record),
-      this.context(this.model, record.pipeline_id, errorSignatures(record.stage_errors)),
+      recordFeatures(record, undefined, signatures),
+      this.context(this.model, record.pipeline_id, signatures),
     );
   }
 
