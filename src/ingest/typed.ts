@@ -48,21 +48,8 @@ export function decodeLog(o: Obj, ctx: DecodeContext): LogEvent {
   const message = read.text(o, 'message', MAX_MESSAGE_LENGTH);
   if (message === null) throw new ValidationError('message', 'message is required');
   const level = read.oneOf(o, 'level', LOG_LEVELS, 'INFO');
-  const base = {
-    pipeline_id: pipelineId,
-    execution_id: read.id(o, 'execution_id', false),
-    stage_id: read.id(o, 'stage_id', false),
-    event_time: read.time(o, 'timestamp', ctx) ?? ctx.receivedAt,
-  };
-  const eventId = read.id(o, 'event_id', false);
-  const key =
-    eventId !== null
-      ? eventKeys.byEventId(eventId)
-      : eventKeys.content(
-          'log',
-          `${base.pipeline_id}\u0001${base.execution_id}\u0001${base.stage_id}\u0001${base.event_time}\u0001${level}\u0001${message}`,
-        );
-  return withLabels({ kind: 'log', key, ...base, received_at: ctx.receivedAt, level, message }, o);
+  const point = readPoint(o, ctx, pipelineId, 'log', `${level}\u0001${message}`);
+  return withLabels({ kind: 'log', ...point, level, message }, o);
 }
 
 /** Decodes `{type: 'metric'}`; percent metrics must lie in 0–100. */
@@ -74,21 +61,34 @@ export function decodeMetric(o: Obj, ctx: DecodeContext): MetricEvent {
     throw new ValidationError('name', 'name must be a metric identifier like cpu_percent');
   const value = PERCENT_METRICS.has(name) ? read.percent(o, 'value', null) : read.num(o, 'value', null);
   if (value === null) throw new ValidationError('value', 'value is required');
-  const base = {
-    pipeline_id: pipelineId,
-    execution_id: read.id(o, 'execution_id', false),
-    stage_id: read.id(o, 'stage_id', false),
-    event_time: read.time(o, 'timestamp', ctx) ?? ctx.receivedAt,
-  };
+  const point = readPoint(o, ctx, pipelineId, 'metric', `${name}\u0001${value}`);
+  return withLabels({ kind: 'metric', ...point, name, value }, o);
+}
+
+/**
+ * The fields log and metric events share: ids, time and identity — `event_id` when given, else a
+ * hash of everything that makes the point what it is (so a repeat is the same event).
+ */
+function readPoint(o: Obj, ctx: DecodeContext, pipelineId: string, kind: 'log' | 'metric', content: string) {
+  const executionId = read.id(o, 'execution_id', false);
+  const stageId = read.id(o, 'stage_id', false);
+  const eventTime = read.time(o, 'timestamp', ctx) ?? ctx.receivedAt;
   const eventId = read.id(o, 'event_id', false);
   const key =
     eventId !== null
       ? eventKeys.byEventId(eventId)
       : eventKeys.content(
-          'metric',
-          `${base.pipeline_id}\u0001${base.execution_id}\u0001${base.stage_id}\u0001${base.event_time}\u0001${name}\u0001${value}`,
+          kind,
+          `${pipelineId}\u0001${executionId}\u0001${stageId}\u0001${eventTime}\u0001${content}`,
         );
-  return withLabels({ kind: 'metric', key, ...base, received_at: ctx.receivedAt, name, value }, o);
+  return {
+    key,
+    pipeline_id: pipelineId,
+    execution_id: executionId,
+    stage_id: stageId,
+    event_time: eventTime,
+    received_at: ctx.receivedAt,
+  };
 }
 
 function withLabels<E extends StageEvent | LogEvent | MetricEvent>(event: E, o: Obj): E {
