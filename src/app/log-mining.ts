@@ -163,7 +163,8 @@ export class LogMiningService {
    * pending for the next flush. Flushes never overlap.
    */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
+    // A failed flush must not block the next one: its changes went back to pending.
+    this.flushing = this.flushing.catch(() => undefined).then(() => this.write());
     return this.flushing;
   }
 

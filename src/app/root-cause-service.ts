@@ -1,4 +1,5 @@
 import {
+  SIGNATURES,
   analyzeRootCause,
   parseRootCauseRequest,
   type RootCauseRequest,
@@ -171,8 +172,9 @@ export class RootCauseService {
 function signaturesOf(snap: PipelineSnapshot): SignatureCount[] {
   const out: SignatureCount[] = [];
   for (const p of snap.signals.dominant_error_patterns) {
-    if (p.signature === undefined || p.signature === 'unknown') continue;
-    out.push({ signature: p.signature as SignatureCount['signature'], count: p.count, template: p.pattern });
+    const signature = SIGNATURES.find((s) => s === p.signature);
+    if (signature === undefined || signature === 'unknown') continue;
+    out.push({ signature, count: p.count, template: p.pattern });
   }
   return out;
 }

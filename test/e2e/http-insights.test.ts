@@ -185,31 +185,31 @@ describe('templates across a restart', () => {
       const first = await startTestApp({ dataDir });
       let n = 0;
       // Each line its own event (a repeated event would not be mined again).
-      const send = (app: TestApp) =>
+      const send = (app: TestApp, message: string) =>
         app.app.inject({
           method: 'POST',
           url: '/api/monitoring/ingest',
-          payload: {
-            type: 'log',
-            event_id: `line-${++n}`,
-            pipeline_id: 'keep',
-            level: 'ERROR',
-            message: 'permission denied for table orders',
-          },
+          payload: { type: 'log', event_id: `line-${++n}`, pipeline_id: 'keep', level: 'ERROR', message },
         });
-      await send(first);
-      await send(first);
+      // Four users in one place merge four templates into one (the others become aliases).
+      for (const user of ['alice', 'bob', 'carol', 'dave', 'erin'])
+        await send(first, `access denied for user ${user}`);
+      await send(first, 'disk full on /data');
       const before = (await first.app.inject({ url: '/api/logs/templates?pipeline_id=keep' })).json();
+      expect(before.items.map((i: { template: string; count: number }) => [i.template, i.count])).toEqual([
+        ['access denied for user <*>', 5],
+        ['disk full on <*>', 1],
+      ]);
       await first.close();
 
       const second = await startTestApp({ dataDir, clock: first.clock });
       const after = (await second.app.inject({ url: '/api/logs/templates?pipeline_id=keep' })).json();
       expect(after).toEqual(before);
-      await send(second);
+      await send(second, 'access denied for user frank');
       const grown = (await second.app.inject({ url: '/api/logs/templates?pipeline_id=keep' })).json();
-      expect(before.items[0].count).toBe(2);
-      expect(grown.items).toEqual([{ ...before.items[0], count: 3 }]);
+      expect(grown.items).toEqual([{ ...before.items[0], count: 6 }, before.items[1]]);
       expect(second.mining.newTemplateSignal('keep').count).toBe(0);
+      expect(second.mining.stats()).toMatchObject({ templates: 2, new_templates: 0, merges: 0 });
       await second.close();
     } finally {
       await rm(dataDir, { recursive: true, force: true });
