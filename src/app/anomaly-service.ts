@@ -124,7 +124,11 @@ export class AnomalyService {
     const records = parseTrainingBody(body);
     const now = this.deps.clock.now();
     const source = records === null ? 'store' : 'request';
-    const rows = records ?? (await this.historyRecords(now - this.historyMs));
+    const history =
+      records === null
+        ? await this.withoutConfirmedAnomalies(await this.historyRecords(now - this.historyMs))
+        : null;
+    const rows = records ?? history?.kept ?? [];
     if (records === null && rows.length < 2) {
       throw new AppError(
         'NOT_TRAINED',
@@ -150,6 +154,7 @@ export class AnomalyService {
     const times = rows.map((r) => r.time).filter((t): t is number => t !== null);
     const window = times.length === 0 ? null : { start: Math.min(...times), end: Math.max(...times) };
     const metrics = {
+      excluded_confirmed_anomalies: history?.excluded ?? 0,
       training_alert_rate: flagged / features.length,
       calibration_threshold: model.calibration.threshold,
       calibration_median: model.calibration.median,
@@ -162,7 +167,12 @@ export class AnomalyService {
       training_window: window,
       contamination: model.contamination,
       feature_names: featureNames,
-      metrics: { ...metrics, trained_samples: rows.length, source },
+      metrics: {
+        ...metrics,
+        trained_samples: rows.length,
+        source,
+        excluded_confirmed_anomalies: history?.excluded ?? 0,
+      },
     });
     this.model = { model, version: version.model_version };
     if (source === 'store') this.baselines = baselines;
@@ -269,6 +279,19 @@ export class AnomalyService {
       }
     }
     return out;
+  }
+
+  /** Leaves out runs that feedback confirmed as anomalies: they must not teach the model what is normal. */
+  private async withoutConfirmedAnomalies(
+    records: AnomalyRecord[],
+  ): Promise<{ kept: AnomalyRecord[]; excluded: number }> {
+    const confirmed = new Set(
+      (await this.deps.anomalies.executionLabels())
+        .filter((l) => l.label === 'true_positive')
+        .map((l) => `${l.pipeline_id}\u0000${l.execution_id}`),
+    );
+    const kept = records.filter((r) => !confirmed.has(`${r.pipeline_id}\u0000${r.execution_id}`));
+    return { kept, excluded: records.length - kept.length };
   }
 
   private persist(found: OnlineOutcome): void {

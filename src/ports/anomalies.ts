@@ -85,6 +85,8 @@ export interface AnomalyStore {
   openIncidents(): Promise<IncidentRow[]>;
   getAnomaly(id: string): Promise<AnomalyRow | null>;
   addFeedback(f: FeedbackRow): Promise<void>;
-  /** Feedback newest first (training reads it). */
+  /** Feedback newest first. */
   listFeedback(limit: number): Promise<FeedbackRow[]>;
+  /** The latest feedback label of every execution that has one (training leaves confirmed anomalies out). */
+  executionLabels(): Promise<{ pipeline_id: string; execution_id: string; label: FeedbackRow['label'] }[]>;
 }

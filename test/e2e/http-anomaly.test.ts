@@ -155,6 +155,25 @@ describe('online detection and incidents', () => {
   });
 });
 
+describe('training from the store', () => {
+  it('trains on the finished runs in the store, leaving out runs confirmed as anomalies', async () => {
+    const [latest, first] = (await t.app.inject({ url: '/api/ai/anomalies?pipeline_id=grouped' })).json()
+      .items;
+    expect(first.execution_id).toBe('r1');
+    await post(`/api/ai/anomalies/${first.id}/feedback`, { label: 'true_positive' });
+    expect(latest.execution_id).toBe('r2'); // labelled false_positive above: stays in
+    const res = await post('/api/ai/anomaly/train', {});
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      source: 'store',
+      trained_samples: 4,
+      algorithm: 'isolation_forest+zscore',
+      metrics: { excluded_confirmed_anomalies: 1 },
+      training_window: { start: T(-45), end: T(-30) },
+    });
+  });
+});
+
 describe('the original case through HTTP', () => {
   it('trains on 10 records, flags the bad one with reasons, passes a normal one', async () => {
     const trained = await post(

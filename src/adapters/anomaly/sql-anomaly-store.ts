@@ -153,6 +153,22 @@ export class SqlAnomalyStore implements AnomalyStore {
     return r.rows;
   }
 
+  async executionLabels(): Promise<
+    { pipeline_id: string; execution_id: string; label: FeedbackRow['label'] }[]
+  > {
+    const r = await this.sql.query<{
+      pipeline_id: string;
+      execution_id: string;
+      label: FeedbackRow['label'];
+    }>(
+      `SELECT DISTINCT ON (a.pipeline_id, a.execution_id) a.pipeline_id, a.execution_id, f.label
+       FROM ${S}.anomaly_feedback f JOIN ${S}.anomalies a ON a.id = f.anomaly_id
+       WHERE a.execution_id IS NOT NULL
+       ORDER BY a.pipeline_id, a.execution_id, f.created_at DESC, f.id DESC`,
+    );
+    return r.rows;
+  }
+
   private async page<R extends Record<string, unknown>>(
     table: string,
     cols: string,
