@@ -5,6 +5,7 @@ import { parseCriticalTypes } from '../ingest/index.js';
 import type { SourceHealth, SqlClient } from '../ports/index.js';
 import { toError, type Clock } from '../shared/index.js';
 import { NatsMetricsRunner } from './nats/metrics-consumer.js';
+import { waitWhileStoreBehind } from './source/backpressure.js';
 import { openSourceClient } from './source/connect.js';
 import { createSourceConsumer, type SourceConsumer, type SourceMode } from './source/consumer.js';
 import { SourceSupervisor } from './source/supervisor.js';
@@ -94,14 +95,14 @@ export function createSources(o: SourcesOptions): Sources {
   }
 
   if (c.natsUrl !== null) {
-    const sup = new SourceSupervisor(
+    const sup: SourceSupervisor = new SourceSupervisor(
       new NatsMetricsRunner({
         url: c.natsUrl,
         stream: c.natsStream,
         subject: c.natsSubject,
         durable: c.natsDurable,
         clock: o.clock,
-        sink: o.sink,
+        sink: waitWhileStoreBehind(o.sink, (): boolean => sup.stopping),
         onEvents: (n) => (sup.counts.events += n),
         onReject: (subject, field, reason) => {
           sup.counts.rejected++;

@@ -76,7 +76,7 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
           execs.length === written.executions.size &&
           execs.every((e) => e.status === written.executions.get(e.key.split(':')[2])?.status)
         );
-      }, 20_000);
+      }, 30_000);
       child.proc.kill('SIGTERM');
       await child.exited;
       expect(child.modes).toContain(mode);

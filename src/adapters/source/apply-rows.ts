@@ -12,6 +12,8 @@ import {
 import type { Clock } from '../../shared/index.js';
 import type { SqlPipelineCatalog } from './catalog.js';
 
+const SINK_CHUNK = 5000;
+
 /** Rows read from one source table. */
 export interface TableRows {
   table: SourceTable;
@@ -86,7 +88,8 @@ export class RowApplier {
     }
     await this.o.catalog.savePipelines(pipelines);
     await this.o.catalog.saveStages(stages);
-    if (events.length > 0) await this.o.sink(events);
+    // One huge source transaction must not become one write larger than the store takes at once.
+    for (let i = 0; i < events.length; i += SINK_CHUNK) await this.o.sink(events.slice(i, i + SINK_CHUNK));
     return { events: events.length, rejected };
   }
 

@@ -3,6 +3,7 @@ import type { CriticalTypes, RowRejection } from '../../ingest/index.js';
 import type { SourceHealth, SqlClient } from '../../ports/index.js';
 import type { Clock } from '../../shared/index.js';
 import { RowApplier } from './apply-rows.js';
+import { waitWhileStoreBehind } from './backpressure.js';
 import { SqlPipelineCatalog } from './catalog.js';
 import { replicationSupport } from './detect.js';
 import { PollRunner } from './poll.js';
@@ -54,13 +55,14 @@ export interface SourceConsumer {
 export function createSourceConsumer(o: SourceConsumerOptions): SourceConsumer {
   const catalog = new SqlPipelineCatalog(o.store);
   let supervisor: SourceSupervisor | null = null;
+  const durable = waitWhileStoreBehind(o.sink, () => supervisor?.stopping === true);
   const applier = new RowApplier({
     catalog,
     criticalTypes: o.criticalTypes,
     keyPrefix: `${o.name}:${o.schema}`,
     clock: o.clock,
     sink: async (events) => {
-      await o.sink(events);
+      await durable(events);
       if (supervisor) supervisor.counts.events += events.length;
     },
     fetchStages: async (ids) =>

@@ -3,15 +3,15 @@ import type { SqlClient } from '../../ports/index.js';
 import type { RowApplier } from './apply-rows.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import type { RunControl } from './run-control.js';
-import { qualified } from './tables.js';
+import { blockParams, blockRange, qualified, readBlockRanges, relationBlocks } from './tables.js';
 
 /**
  * Saved poll position. Rows are found by the transaction that wrote them: every row version whose
  * xmin lies in [lo, hi) has been read, where hi was the oldest transaction still running when the
  * round began (pg_snapshot_xmin), so a transaction that commits late is read in a later round, and an
  * update (a new row version, a new xmin) is read again: status changes need no re-polling. Within a
- * round, `table` and `after` (a ctid) say how far the pages got; pages follow the physical order
- * (a TID range scan, sequential I/O) rather than an index.
+ * round, `table` and `after` (the next block) say how far it got; tables are read in block ranges
+ * (TID range scans, sequential I/O) rather than through an index.
  */
 export interface PollPosition {
   lo: string | null;
@@ -65,29 +65,27 @@ export class PollRunner {
     let pos = start.hi === null ? { ...start, hi: await this.horizon(), table: 0, after: null } : start;
     const hi = BigInt(pos.hi as string);
     const lo = pos.lo === null ? hi - HALF : BigInt(pos.lo);
-    const limit = this.o.batchSize ?? 5000;
     for (let t = pos.table; t < SOURCE_TABLES.length && !ctl.stopped(); t++) {
       const table = SOURCE_TABLES[t];
-      let after = t === pos.table ? pos.after : null;
-      // The next page is read while this one is made durable: the source and the store work at once.
-      let next = this.page(table, lo, after, limit);
-      for (;;) {
-        const rows = await next;
-        if (rows.length === 0) break;
-        after = rows[rows.length - 1].c;
-        const full = rows.length === limit && !ctl.stopped();
-        next = full ? this.page(table, lo, after, limit) : Promise.resolve([]);
-        pos = { lo: pos.lo, hi: pos.hi, table: t, after };
-        try {
-          await this.o.applier.apply([{ table, rows: this.fresh(table, rows, lo, hi) }]);
-          await writeCheckpoint(this.o.store, this.o.name, 'poll', pos);
-        } catch (err) {
-          await next.catch(() => undefined);
-          throw err;
-        }
-        if (!full) break;
+      const after = t === pos.table ? pos.after : null;
+      // Rows written before the horizon lie within the table's size now: new blocks hold only newer rows.
+      await readBlockRanges({
+        start: after === null ? 0 : Number(after),
+        end: await relationBlocks(this.o.source, this.o.schema, table),
+        targetRows: this.o.batchSize ?? 5000,
+        fetch: (from, to) => this.range(table, lo, from, to),
+        handle: async (rows, to) => {
+          pos = { lo: pos.lo, hi: pos.hi, table: t, after: String(to) };
+          const fresh = this.fresh(table, rows, lo, hi);
+          if (fresh.length > 0) await this.o.applier.apply([{ table, rows: fresh }]);
+          if (rows.length > 0) await writeCheckpoint(this.o.store, this.o.name, 'poll', pos);
+        },
+        stopped: ctl.stopped,
+      });
+      if (ctl.stopped()) {
+        await writeCheckpoint(this.o.store, this.o.name, 'poll', pos);
+        return pos;
       }
-      if (ctl.stopped()) return pos;
       pos = { lo: pos.lo, hi: pos.hi, table: t + 1, after: null };
     }
     const done: PollPosition = { lo: pos.hi, hi: null, table: 0, after: null };
@@ -104,13 +102,12 @@ export class PollRunner {
     return rows[0].x;
   }
 
-  /** One page, in physical order after `after`, of rows whose xmin lies at or after lo (half the xid circle). */
-  private async page(table: (typeof SOURCE_TABLES)[number], lo: bigint, after: string | null, limit: number) {
-    const { rows } = await this.o.source.query<{ r: Row; x: string; id: string; c: string }>(
-      `SELECT to_jsonb(t) AS r, t.xmin::text AS x, t.id::text AS id, t.ctid::text AS c FROM ${qualified(this.o.schema, table)} t
-       WHERE t.ctid > $2::tid AND ((t.xmin::text::bigint - $1::bigint + 4294967296) & 4294967295) < 2147483648
-       ORDER BY t.ctid LIMIT $3`,
-      [String(lo % TWO_32), after ?? '(0,0)', limit],
+  /** Rows of blocks [from, to) whose xmin lies at or after lo (half the 32-bit xid circle). */
+  private async range(table: (typeof SOURCE_TABLES)[number], lo: bigint, from: number, to: number) {
+    const { rows } = await this.o.source.query<{ r: Row; x: string; id: string }>(
+      `SELECT to_jsonb(t) AS r, t.xmin::text AS x, t.id::text AS id FROM ${qualified(this.o.schema, table)} t
+       WHERE ${blockRange(2)} AND ((t.xmin::text::bigint - $1::bigint + 4294967296) & 4294967295) < 2147483648`,
+      [String(lo % TWO_32), ...blockParams(from, to)],
     );
     return rows;
   }

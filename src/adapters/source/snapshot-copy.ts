@@ -1,11 +1,11 @@
 import { SOURCE_TABLES, type Row } from '../../ingest/index.js';
 import type { SqlClient } from '../../ports/index.js';
 import type { RowApplier } from './apply-rows.js';
-import { qualified } from './tables.js';
+import { blockParams, blockRange, qualified, readBlockRanges, relationBlocks } from './tables.js';
 
 /**
- * How far an initial copy got: the table index and the last row position (ctid) read in it. Rows
- * updated meanwhile may move; their new versions arrive as changes anyway.
+ * How far an initial copy got: the table index and the next block to read in it. Rows updated
+ * meanwhile may move; their new versions arrive as changes anyway.
  */
 export interface CopyPosition {
   table: number;
@@ -13,8 +13,8 @@ export interface CopyPosition {
 }
 
 /**
- * Copies every row of the FlexiRoaster tables in keyset pages (the backlog before a replication
- * slot existed), saving its position after each durable page so a restart resumes the copy.
+ * Copies every row of the FlexiRoaster tables in block ranges (the backlog from before the slot or
+ * the triggers existed), saving its position after each durable range so a restart resumes the copy.
  */
 export async function copyTables(
   source: SqlClient,
@@ -26,22 +26,27 @@ export async function copyTables(
   limit = 5000,
 ): Promise<boolean> {
   for (let t = start.table; t < SOURCE_TABLES.length; t++) {
+    if (stopped()) return false;
     const table = SOURCE_TABLES[t];
-    let after = t === start.table ? start.after : null;
-    for (;;) {
-      if (stopped()) return false;
-      // Physical order (a TID range scan): sequential reads, no index needed.
-      const { rows } = await source.query<{ r: Row; c: string }>(
-        `SELECT to_jsonb(t) AS r, t.ctid::text AS c FROM ${qualified(schema, table)} t
-         WHERE t.ctid > $1::tid ORDER BY t.ctid LIMIT $2`,
-        [after ?? '(0,0)', limit],
-      );
-      if (rows.length === 0) break;
-      await applier.apply([{ table, rows: rows.map((r) => r.r) }]);
-      after = rows[rows.length - 1].c;
-      await save({ table: t, after });
-      if (rows.length < limit) break;
-    }
+    const after = t === start.table ? start.after : null;
+    await readBlockRanges({
+      start: after === null ? 0 : Number(after),
+      end: await relationBlocks(source, schema, table),
+      targetRows: limit,
+      fetch: async (from, to) =>
+        (
+          await source.query<{ r: Row }>(
+            `SELECT to_jsonb(t) AS r FROM ${qualified(schema, table)} t WHERE ${blockRange(1)}`,
+            blockParams(from, to),
+          )
+        ).rows.map((r) => r.r),
+      handle: async (rows, to) => {
+        if (rows.length > 0) await applier.apply([{ table, rows }]);
+        await save({ table: t, after: String(to) });
+      },
+      stopped,
+    });
+    if (stopped()) return false;
   }
   return true;
 }

@@ -19,7 +19,8 @@ export interface SupervisorOptions {
  * starts it again (the runner resumes from its durable checkpoint). Tracks the source's health.
  */
 export class SourceSupervisor {
-  private stopping = false;
+  /** Set once stop() was called. */
+  stopping = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private readonly state = {
