@@ -21,9 +21,13 @@ export class ModelRegistry {
    */
   async registerFull(draft: ModelDraft): Promise<ModelVersion> {
     const createdAt = this.clock.now();
+    const base = versionName(draft.kind, createdAt, hashKey(draft.artifact));
+    // The same artifact registered twice in one second: the second gets a suffix, never a clash.
+    let name = base;
+    for (let n = 2; (await this.store.get(draft.kind, name)) !== null; n++) name = `${base}-${n}`;
     const version: ModelVersion = {
       ...draft,
-      model_version: versionName(draft.kind, createdAt, hashKey(draft.artifact)),
+      model_version: name,
       status: 'full',
       created_at: createdAt,
     };

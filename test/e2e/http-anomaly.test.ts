@@ -66,6 +66,7 @@ describe('bad bodies are 400s naming the field', () => {
     ['detect', 'an error not a string', { stage_errors: ['x', 3] }, 'stage_errors.1'],
     ['detect', 'an array', [normal(1)], 'body'],
     ['detect', 'bad timestamp', { timestamp: 'yesterday' }, 'timestamp'],
+    ['detect', 'no body at all', undefined, 'body'],
     ['train', 'a bad record', [normal(1), { duration_seconds: true }], '1.duration_seconds'],
     ['train', 'an object with fields', { records: [] }, 'body'],
     ['train', 'too few records', [normal(1)], 'body'],
@@ -162,6 +163,12 @@ describe('training from the store', () => {
     expect(first.execution_id).toBe('r1');
     await post(`/api/ai/anomalies/${first.id}/feedback`, { label: 'true_positive' });
     expect(latest.execution_id).toBe('r2'); // labelled false_positive above: stays in
+    const empty = await t.app.inject({
+      method: 'POST',
+      url: '/api/ai/anomaly/train',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(empty.json()).toMatchObject({ source: 'store', trained_samples: 4 });
     const res = await post('/api/ai/anomaly/train', {});
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({

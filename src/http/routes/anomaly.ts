@@ -87,6 +87,13 @@ export async function anomalyRoutes(
 ): Promise<void> {
   // Bodies are read by the anomaly parser, which names the field at fault as the original did.
   const ownValidation = { validatorCompiler: () => () => true };
+  // An empty JSON body means "train from the store" (and is a named 400 elsewhere), not a parse error.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || body.length === 0) done(null, undefined);
+    else json(request, body as string, done);
+  });
 
   app.post(
     '/api/ai/anomaly/detect',
