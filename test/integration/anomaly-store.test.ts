@@ -80,6 +80,8 @@ for (const backend of await storeBackends('anomaly_store')) {
       await expect(registry.transition('anomaly', 'nope', 'full')).rejects.toMatchObject({
         code: 'NOT_FOUND',
       });
+      const again = await registry.registerFull({ ...draft, metrics: { training_alert_rate: 0.05 } });
+      expect(again.model_version).toBe(`${second.model_version}-2`);
     });
 
     it('stores anomalies, one open incident per pipeline and kind, insights and feedback', async () => {
