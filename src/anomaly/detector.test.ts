@@ -103,4 +103,32 @@ describe('hybrid detector', () => {
     expect(alerts / train.length).toBeGreaterThan(0.03);
     expect(alerts / train.length).toBeLessThan(0.08);
   });
+
+  it('lets z-alerts spend the contamination budget first: the forest then adds nothing on training rows', () => {
+    const rng = new SeededRng(5);
+    const train = Array.from({ length: 300 }, (_, i) =>
+      recordFeatures(
+        emptyRecord({
+          // Every tenth run is four times slower: 10% z-alerts, above the 5% budget.
+          duration_seconds: (i % 10 === 0 ? 240 : 60) + rng.normal(),
+          data_volume_mb: 500 + 20 * rng.normal(),
+          failure_count_1h: 0,
+          cpu_percent: 50 + 5 * rng.normal(),
+          memory_percent: 40 + 5 * rng.normal(),
+          retry_count: 0,
+        }),
+      ),
+    );
+    const m = { model: trainAnomalyModel(train, new SeededRng(1)), version: 'v' };
+    const flagged = train.map((r) => detect(r, ctx({ model: m })));
+    expect(flagged.filter((_, i) => i % 10 === 0).every((d) => d.is_anomaly)).toBe(true);
+    // Any other alert is a feature beyond |z| = 3 by chance, never the forest alone.
+    const others = flagged.filter((d, i) => i % 10 !== 0 && d.is_anomaly);
+    expect(others.length).toBeLessThanOrEqual(2);
+    for (const d of others) expect(d.reasons.some((r) => r.includes('; z = '))).toBe(true);
+    const forestOnly = flagged.filter(
+      (d) => d.is_anomaly && d.reasons.every((r) => r.startsWith('isolation forest')),
+    );
+    expect(forestOnly).toEqual([]);
+  });
 });
