@@ -106,7 +106,8 @@ export async function startService(
     live: engine,
     clock,
     newId: randomUUID,
-    listeners: [anomaly.onAccepted, mining.onAccepted, rootCause.onAccepted],
+    // Mining first: the other listeners may read snapshots, whose error patterns name mined templates.
+    listeners: [mining.onAccepted, anomaly.onAccepted, rootCause.onAccepted],
     onListenerError: (err) => log.warn({ err }, 'ingest listener failed'),
   });
   if (config.demo) await ensureDemoSchema(store.sql, DEMO_SCHEMA);

@@ -58,6 +58,7 @@ export class LogMiningService {
   private pending: Pending = emptyPending();
   private flushing: Promise<void> = Promise.resolve();
   private readonly counters = { lines: 0, new_templates: 0, merges: 0 };
+  private epoch = 0;
 
   private constructor(
     private readonly deps: LogMiningDeps,
@@ -107,6 +108,7 @@ export class LogMiningService {
       this.describeMemo.set(key, info);
       return info ?? undefined;
     },
+    epoch: () => this.epoch,
   };
 
   /** Mines one message of a pipeline (a stack trace is one line); returns each line's template. */
@@ -206,6 +208,7 @@ export class LogMiningService {
 
   private onMinerEvent(e: MinerEvent, pipelineId: string, line: string): void {
     this.describeMemo.clear();
+    this.epoch++;
     if (e.type === 'template:new') {
       this.counters.new_templates++;
       this.signatures.set(e.id, classifyError(line).signature);

@@ -125,9 +125,15 @@ export class MonitoringEngine {
 
   private snapshotOf(window: PipelineWindow, now: number): PipelineSnapshot {
     if (now >= window.nextEvictionAt) window.evict(now);
-    if (window.cached === undefined || window.cachedVersion !== window.version) {
+    const epoch = this.namer?.epoch() ?? 0;
+    if (
+      window.cached === undefined ||
+      window.cachedVersion !== window.version ||
+      window.cachedNamerEpoch !== epoch
+    ) {
       window.cached = buildSnapshot(window, this.windowMs, now, this.scratch, this.namer);
       window.cachedVersion = window.version;
+      window.cachedNamerEpoch = epoch;
       return window.cached;
     }
     const generatedAt = new Date(now).toISOString();

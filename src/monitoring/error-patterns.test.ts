@@ -9,10 +9,12 @@ import type { ErrorPatternNamer } from './types.js';
 function minerNamer(): { namer: ErrorPatternNamer; mine(message: string): void } {
   const miner = new TemplateMiner();
   const signatures = new Map<string, string>();
+  let epoch = 0;
   return {
     mine(message) {
       for (const line of minedLines(message)) {
         const mined = miner.add(line);
+        if (mined.events.length > 0) epoch++;
         if (!signatures.has(mined.id)) signatures.set(mined.id, classifyError(line).signature);
       }
     },
@@ -24,6 +26,7 @@ function minerNamer(): { namer: ErrorPatternNamer; mine(message: string): void }
           ? undefined
           : { template_id: t.id, pattern: t.text, signature: signatures.get(t.id) ?? 'unknown' };
       },
+      epoch: () => epoch,
     },
   };
 }
@@ -86,9 +89,9 @@ describe('dominant error patterns with an injected namer', () => {
     expect(patterns[0].pattern).toContain('connection refused to');
   });
 
-  it('keeps an unmined message as its masked shape, signature unknown, no template', () => {
+  it('keeps an unmined message as its masked shape, then names it once mined', () => {
     const clock = new FakeClock(T0);
-    const { namer } = minerNamer();
+    const { namer, mine } = minerNamer();
     const engine = new MonitoringEngine({
       windowMs: 60 * MIN,
       maxEventsPerPipeline: 5000,
@@ -101,5 +104,8 @@ describe('dominant error patterns with an injected namer', () => {
     expect(engine.snapshot('p')!.signals.dominant_error_patterns).toEqual([
       { pattern: 'boom <*>', count: 1, share: 1, signature: 'unknown', template_id: null },
     ]);
+    // The window did not change, but the namer did: the cached snapshot is named again.
+    mine('boom 42');
+    expect(engine.snapshot('p')!.signals.dominant_error_patterns[0].template_id).toMatch(/^t/);
   });
 });

@@ -33,6 +33,8 @@ export interface ErrorPatternNamer {
   keyOf(message: string): string;
   /** What a key stands for now; undefined when no template is known for it. */
   describe(key: string): ErrorPatternInfo | undefined;
+  /** Changes whenever `describe` may answer differently (a template was born or merged). */
+  epoch(): number;
 }
 
 /** One error shape and how often it occurred in the window; `share` is of all error occurrences. */

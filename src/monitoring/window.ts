@@ -32,6 +32,8 @@ export class PipelineWindow {
   nextEvictionAt = Infinity;
   cached: PipelineSnapshot | undefined;
   cachedVersion = -1;
+  /** The pattern namer's epoch the cached snapshot was named in (its templates may have merged since). */
+  cachedNamerEpoch = 0;
 
   constructor(
     readonly pipelineId: string,

@@ -98,7 +98,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     live: engine,
     clock,
     newId: randomUUID,
-    listeners: [anomaly.onAccepted, mining.onAccepted, rootCause.onAccepted],
+    // Mining first: the other listeners may read snapshots, whose error patterns name mined templates.
+    listeners: [mining.onAccepted, anomaly.onAccepted, rootCause.onAccepted],
   });
   const app = await buildApp(
     {
