@@ -125,7 +125,8 @@ export class MonitoringEngine {
 
   private snapshotOf(window: PipelineWindow, now: number): PipelineSnapshot {
     if (now >= window.nextEvictionAt) window.evict(now);
-    const epoch = this.namer?.epoch() ?? 0;
+    // Only a window with error patterns is named by the namer; the others stay cached.
+    const epoch = window.liveAgg.patternTotal > 0 ? (this.namer?.epoch() ?? 0) : window.cachedNamerEpoch;
     if (
       window.cached === undefined ||
       window.cachedVersion !== window.version ||
