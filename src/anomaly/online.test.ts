@@ -11,15 +11,16 @@ const ids = () => {
 };
 
 describe('RunFeatureTracker', () => {
-  it('counts the pipeline failures of the hour before a run, not the run itself', () => {
+  it('counts the pipeline failures of the hour before a failed run, not the run itself', () => {
     const t = new RunFeatureTracker();
     const at = (m: number, status: 'failed' | 'completed', id: string) =>
       t.observe(execution({ execution_id: id, status, event_time: T0 + m * MIN }));
     at(0, 'failed', 'a');
     at(10, 'failed', 'b');
     expect(at(20, 'failed', 'c')?.failure_count_1h).toBe(2);
-    expect(at(65, 'completed', 'd')?.failure_count_1h).toBe(2); // a left the hour
-    expect(at(90, 'completed', 'e')?.failure_count_1h).toBe(0);
+    expect(at(65, 'failed', 'd')?.failure_count_1h).toBe(2); // a left the hour
+    expect(at(70, 'completed', 'e')?.failure_count_1h).toBeNaN(); // a healthy run is not judged on it
+    expect(at(140, 'failed', 'f')?.failure_count_1h).toBe(0);
   });
 
   it("collects a run's stage errors and its slowest stage against that stage's usual duration", () => {

@@ -32,8 +32,8 @@ interface StageNorm {
 }
 
 /**
- * Turns the event stream into one AnomalyRecord per finished execution: failures of its pipeline in
- * the hour before it, the error messages of its stages, and its slowest stage against that stage's
+ * Turns the event stream into one AnomalyRecord per finished execution: for a failed run, failures of
+ * its pipeline in the hour before it (unknown for a run that succeeded), the error messages of its stages, and its slowest stage against that stage's
  * usual duration. Memory is bounded by the options, whatever the stream's length.
  */
 export class RunFeatureTracker {
@@ -95,7 +95,9 @@ export class RunFeatureTracker {
       time: t,
       duration_seconds: e.duration_seconds,
       data_volume_mb: e.data_volume_mb ?? NaN,
-      failure_count_1h: this.failuresBefore(e.pipeline_id, t),
+      // A run that succeeded is no evidence of a failure spike: judging it on the hour's failures
+      // would keep flagging every healthy run for an hour after a burst has ended.
+      failure_count_1h: isFailedExecution(e) ? this.failuresBefore(e.pipeline_id, t) : NaN,
       cpu_percent: e.cpu_percent ?? NaN,
       memory_percent: e.memory_percent ?? NaN,
       retry_count: e.retry_count,
