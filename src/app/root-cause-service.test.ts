@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execution, log, stage } from '../monitoring/testing.js';
+import type { PipelineSnapshot } from '../monitoring/index.js';
 import type { PipelineVersion, RootCauseRow, RootCauseStore } from '../ports/index.js';
 import { FakeClock } from '../shared/index.js';
 import { RootCauseService } from './root-cause-service.js';
@@ -108,5 +109,32 @@ describe('RootCauseService', () => {
     ]);
     expect(await service.flush()).toBe(1);
     expect(await service.flush()).toBe(0);
+  });
+});
+
+describe('RootCauseService metrics at the time', () => {
+  it('uses the live snapshot only for a failure inside its window', async () => {
+    const clock = new FakeClock(10 * HOUR);
+    const store = new MemoryRootCauseStore();
+    const snap = {
+      window_minutes: 60,
+      metrics: { avg_cpu_percent: 97, avg_memory_percent: 20 },
+      signals: { latency_spike_detected: true, dominant_error_patterns: [] },
+    } as unknown as PipelineSnapshot;
+    const service = new RootCauseService({ store, clock, snapshot: () => snap });
+    const failed = (id: string, at: number) =>
+      service.onAccepted([
+        {
+          event: execution({ pipeline_id: 'p1', execution_id: id, status: 'failed', event_time: at }),
+          decision: 'new',
+        },
+      ]);
+    failed('recent', clock.now() - 60_000);
+    failed('replayed', clock.now() - 3 * HOUR);
+    await service.flush();
+    const byId = Object.fromEntries(store.rows.map((r) => [r.execution_id, r.result]));
+    expect(byId.recent.primary_cause).toBe('resource_bottleneck');
+    expect(byId.replayed.primary_cause).toBe('unknown');
+    expect(byId.replayed.contributing_factors).not.toContain('latency spike at the time of the failure');
   });
 });

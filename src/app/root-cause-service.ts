@@ -97,7 +97,7 @@ export class RootCauseService {
   private async analyzeTrail(t: Trail): Promise<RootCauseRow> {
     const failed = t.failed!;
     const at = failed.event_time;
-    const snap = this.deps.snapshot(t.pipeline_id);
+    const snap = this.snapshotAt(t.pipeline_id, at);
     const stages = [...t.stages].map(([name, status]) => ({ name, status }));
     const failing = stages.find((s) => s.status === 'failed')?.name;
     const req: RootCauseRequest = {
@@ -123,6 +123,13 @@ export class RootCauseService {
       analyzed_at: this.deps.clock.now(),
       result: { ...analyzeRootCause(req) },
     };
+  }
+
+  /** The live snapshot when `at` is inside its window (a failure replayed from long ago is not). */
+  private snapshotAt(pipelineId: string, at: number): PipelineSnapshot | undefined {
+    const snap = this.deps.snapshot(pipelineId);
+    const windowMs = (snap?.window_minutes ?? 0) * 60_000;
+    return snap !== undefined && at >= this.deps.clock.now() - windowMs ? snap : undefined;
   }
 
   /** Fills what the body leaves out from the live snapshot, the store and the source catalog. */
