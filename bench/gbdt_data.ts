@@ -19,7 +19,9 @@ export const TRAIN_SHARE = 0.7;
 export const CALIB_SHARE = 0.2;
 const CIBUILD_LABEL = 'build_Failed';
 const CIBUILD_TIME = 'gh_build_started_at';
-const CIBUILD_DROPPED = new Set([CIBUILD_TIME]);
+// The build id only counts builds: in a time split every test id lies past the training range, so
+// trees learn nothing from it that transfers. It is a row id, not a feature.
+const CIBUILD_DROPPED = new Set([CIBUILD_TIME, 'tr_build_id']);
 
 function writeCsv(path: string, header: string[], rows: (readonly (number | string)[])[]): void {
   const cell = (v: number | string): string => (typeof v === 'number' && Number.isNaN(v) ? '' : String(v));
