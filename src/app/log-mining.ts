@@ -8,7 +8,7 @@ import {
   type Template,
 } from '../logs/index.js';
 import type { ErrorPatternInfo, ErrorPatternNamer } from '../monitoring/index.js';
-import type { PipelineTemplateRow, TemplateRow, TemplateStore } from '../ports/index.js';
+import type { PipelineTemplateRow, TemplateRow, TemplateStore, TimedPageQuery } from '../ports/index.js';
 import type { Clock } from '../shared/index.js';
 import type { AcceptedEvent, IngestListener } from './ingest-service.js';
 import { PipelineTemplates } from './pipeline-templates.js';
@@ -131,8 +131,11 @@ export class LogMiningService {
     return this.signatures.get(this.miner.resolve(templateId)) ?? 'unknown';
   }
 
-  /** Templates by count, with a pipeline's own counts when `pipeline_id` is given. */
-  templates(q: { pipeline_id?: string; limit: number; offset: number }): {
+  /**
+   * Templates by count, with a pipeline's own counts when `pipeline_id` is given; `since`/`until`
+   * keep those last seen in that span.
+   */
+  templates(q: TimedPageQuery): {
     items: TemplateView[];
     total: number;
   } {
@@ -145,8 +148,9 @@ export class LogMiningService {
         if (t !== undefined) rows.push(this.view(t, s.count, s.first_seen, s.last_seen));
       }
     }
-    rows.sort((a, b) => b.count - a.count || (a.template_id < b.template_id ? -1 : 1));
-    return { items: rows.slice(q.offset, q.offset + q.limit), total: rows.length };
+    const kept = rows.filter((r) => seenIn(r.last_seen, q.since, q.until));
+    kept.sort((a, b) => b.count - a.count || (a.template_id < b.template_id ? -1 : 1));
+    return { items: kept.slice(q.offset, q.offset + q.limit), total: kept.length };
   }
 
   /** Templates the pipeline produced for the first time within the window, and that as a rate per hour. */
@@ -274,6 +278,14 @@ export class LogMiningService {
     }
     return rows;
   }
+}
+
+/** Whether an ISO time is within [since, until); no bound, no limit; never seen counts as outside a bound. */
+function seenIn(iso: string | null, since: number | undefined, until: number | undefined): boolean {
+  if (since === undefined && until === undefined) return true;
+  if (iso === null) return false;
+  const t = Date.parse(iso);
+  return (since === undefined || t >= since) && (until === undefined || t < until);
 }
 
 function emptyPending(): Pending {

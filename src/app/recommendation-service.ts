@@ -5,7 +5,7 @@ import {
   type RecommendationRequest,
 } from '../logs/index.js';
 import type { PipelineSnapshot } from '../monitoring/index.js';
-import type { InsightRow, InsightStore } from '../ports/index.js';
+import type { InsightRow, InsightStore, TimedPageQuery } from '../ports/index.js';
 import { ValidationError, type Clock } from '../shared/index.js';
 
 export interface RecommendationDeps {
@@ -66,8 +66,8 @@ export class RecommendationService {
     return { recommendations, pipeline_id: pipelineId, kpis };
   }
 
-  /** Insights not dismissed, newest first, in the web app's shape. */
-  async insights(q: { pipeline_id?: string; limit: number; offset: number }): Promise<{
+  /** Insights not dismissed, newest first (`since`/`until` on creation), in the web app's shape. */
+  async insights(q: TimedPageQuery): Promise<{
     insights: WebInsight[];
     total_count: number;
     generated_at: string;

@@ -75,12 +75,21 @@ export interface RootCauseStore {
   }): Promise<number>;
 }
 
+/** A page of a list filtered by pipeline and time (epoch ms; `since` inclusive, `until` exclusive). */
+export interface TimedPageQuery {
+  pipeline_id?: string;
+  limit: number;
+  offset: number;
+  since?: number;
+  until?: number;
+}
+
 /** Insights of every type (anomaly, optimization, …) as the web app reads them. */
 export interface InsightStore {
   /** Inserts or, for the same source and source_id, replaces the content (a dismissal stays). */
   upsert(rows: readonly InsightRow[]): Promise<void>;
-  /** Not dismissed, newest first. */
-  list(q: { pipeline_id?: string; limit: number; offset: number }): Promise<Page<InsightRow>>;
+  /** Not dismissed, newest first; the times filter created_at. */
+  list(q: TimedPageQuery): Promise<Page<InsightRow>>;
   /** Marks an insight dismissed; false when there is no such insight. */
   dismiss(id: string): Promise<boolean>;
 }

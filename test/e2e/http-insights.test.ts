@@ -117,6 +117,11 @@ describe('GET /api/ai/insights', () => {
     const times = all.insights.map((i: { timestamp: string }) => i.timestamp);
     expect(times).toEqual([...times].sort().reverse());
     expect(all.total_count).toBe(all.insights.length);
+    const now = new Date(t.clock.now()).toISOString();
+    expect((await get(`/api/ai/insights?since=${now}`)).json().total_count).toBe(
+      all.insights.filter((i: { timestamp: string }) => i.timestamp >= now).length,
+    );
+    expect((await get(`/api/ai/insights/busy?until=${now}`)).json().total_count).toBeGreaterThan(0);
 
     const first = all.insights[0];
     expect((await post(`/api/ai/insights/${first.id}/dismiss`, {}, 'reader')).statusCode).toBe(403);
@@ -163,6 +168,12 @@ describe('log templates and error signatures', () => {
       .items.find((i: { template: string }) => i.template.startsWith('loaded'));
     expect(loaded.count).toBe(2);
     expect((await get('/api/logs/templates?limit=0')).statusCode).toBe(400);
+    const later = new Date(t.clock.now() + 1000).toISOString();
+    expect((await get(`/api/logs/templates?pipeline_id=tpl&since=${later}`)).json().total).toBe(0);
+    expect((await get(`/api/logs/templates?pipeline_id=tpl&until=${later}`)).json().total).toBe(2);
+    const bad = await get('/api/logs/templates?since=yesterday');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe('since');
   });
 
   it("makes the snapshot's dominant error patterns signatures with their template, and counts new templates", async () => {

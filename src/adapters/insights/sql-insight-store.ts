@@ -1,4 +1,4 @@
-import type { InsightRow, InsightStore, Page, SqlClient } from '../../ports/index.js';
+import type { InsightRow, InsightStore, Page, SqlClient, TimedPageQuery } from '../../ports/index.js';
 
 const S = 'flexiroaster_ai';
 const COLS = `id, insight_type, source, source_id, pipeline_id, execution_id, severity, title, description,
@@ -28,13 +28,16 @@ export class SqlInsightStore implements InsightStore {
     );
   }
 
-  async list(q: { pipeline_id?: string; limit: number; offset: number }): Promise<Page<InsightRow>> {
+  async list(q: TimedPageQuery): Promise<Page<InsightRow>> {
     const params: unknown[] = [];
     let where = 'WHERE NOT dismissed';
-    if (q.pipeline_id !== undefined) {
-      params.push(q.pipeline_id);
-      where += ` AND pipeline_id = $${params.length}`;
-    }
+    const and = (condition: (i: number) => string, value: unknown) => {
+      params.push(value);
+      where += ` AND ${condition(params.length)}`;
+    };
+    if (q.pipeline_id !== undefined) and((i) => `pipeline_id = $${i}`, q.pipeline_id);
+    if (q.since !== undefined) and((i) => `created_at >= to_timestamp($${i}::float8 / 1000)`, q.since);
+    if (q.until !== undefined) and((i) => `created_at < to_timestamp($${i}::float8 / 1000)`, q.until);
     const total = await this.sql.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${S}.insights ${where}`,
       params,

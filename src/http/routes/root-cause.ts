@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { LogMiningService, RecommendationService, RootCauseService } from '../../app/index.js';
-import { NotFoundError } from '../../shared/index.js';
+import type { TimedPageQuery } from '../../ports/index.js';
+import { NotFoundError, ValidationError } from '../../shared/index.js';
 import { ErrorSchema } from '../schemas.js';
 
 /** What the root-cause, recommendation, insight and template routes call. */
@@ -92,11 +93,33 @@ const Page = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
 });
-const PipelinePage = Type.Composite([Page, Type.Object({ pipeline_id: Type.Optional(Type.String()) })]);
+const Times = Type.Object({
+  since: Type.Optional(Type.String({ description: 'ISO-8601' })),
+  until: Type.Optional(Type.String({ description: 'ISO-8601' })),
+});
+const TimedPage = Type.Composite([Page, Times]);
+const PipelinePage = Type.Composite([TimedPage, Type.Object({ pipeline_id: Type.Optional(Type.String()) })]);
 const Id = (name: string) => Type.Object({ [name]: Type.String({ minLength: 1, maxLength: 256 }) });
 
-type PageQuery = { limit?: number; offset?: number; pipeline_id?: string };
-const page = (q: PageQuery) => ({ limit: q.limit ?? 50, offset: q.offset ?? 0, pipeline_id: q.pipeline_id });
+type PageQuery = { limit?: number; offset?: number; pipeline_id?: string; since?: string; until?: string };
+
+/** The list conventions: limit (default 50), offset, pipeline_id, since and until as ISO-8601. */
+function page(q: PageQuery): TimedPageQuery {
+  const time = (name: 'since' | 'until'): number | undefined => {
+    const v = q[name];
+    if (v === undefined) return undefined;
+    const t = Date.parse(v);
+    if (!Number.isFinite(t)) throw new ValidationError(name, `${name} must be an ISO-8601 time`);
+    return t;
+  };
+  return {
+    limit: q.limit ?? 50,
+    offset: q.offset ?? 0,
+    pipeline_id: q.pipeline_id,
+    since: time('since'),
+    until: time('until'),
+  };
+}
 
 /** Root cause (on request and per failed execution), recommendations, insights and log templates. */
 export async function logInsightRoutes(
@@ -189,7 +212,7 @@ export async function logInsightRoutes(
         summary: "A pipeline's insights not dismissed, newest first",
         tags: ['insights'],
         params: Id('pipeline_id'),
-        querystring: Page,
+        querystring: TimedPage,
         response: { 200: InsightsResponse },
       },
     },
