@@ -2,6 +2,8 @@ import type { TelemetryEvent } from '../../domain/index.js';
 import { decodeEvent } from '../../ingest/index.js';
 import { ValidationError } from '../../shared/index.js';
 
+const UTF8 = new TextDecoder();
+
 /** What a message's identity and time fall back to when its payload does not carry them. */
 export interface MessageFacts {
   /** `Nats-Msg-Id` header, else `<stream>:<stream sequence>`: the same on every redelivery. */
@@ -20,7 +22,7 @@ export interface MessageFacts {
 export function decodeMessage(data: Uint8Array, facts: MessageFacts): TelemetryEvent[] {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder().decode(data)) as unknown;
+    value = JSON.parse(UTF8.decode(data)) as unknown;
   } catch {
     throw new ValidationError('body', 'message is not JSON');
   }

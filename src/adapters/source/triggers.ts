@@ -102,6 +102,11 @@ export class TriggerRunner {
       copy: { table: 0, after: null },
     };
     ctl.connected();
+    // What earlier runs made durable but could not delete (crashed in between).
+    await this.o.source.query(
+      `DELETE FROM ${OUTBOX} WHERE source_schema = $1 AND (txid, id) <= ($2::xid8, $3::bigint)`,
+      [this.o.schema, pos.txid, pos.id],
+    );
     if (pos.copy !== null) {
       const { txid, id } = pos;
       const save = (copy: CopyPosition | null) =>
@@ -125,11 +130,16 @@ export class TriggerRunner {
       if (rows.length > 0) {
         await this.o.applier.apply(group(rows));
         const last = rows[rows.length - 1];
+        const prev = pos;
         pos = { txid: last.txid, id: last.id, copy: null };
         await writeCheckpoint(this.o.store, this.o.name, 'triggers', pos);
+        // Only the batch just made durable: a delete from the start would walk every dead entry
+        // left by the earlier ones (a queue table's quadratic trap). A crash leaves a batch behind;
+        // the next full pass from the start (each start) removes it.
         await this.o.source.query(
-          `DELETE FROM ${OUTBOX} WHERE source_schema = $1 AND (txid, id) <= ($2::xid8, $3::bigint)`,
-          [this.o.schema, pos.txid, pos.id],
+          `DELETE FROM ${OUTBOX} WHERE source_schema = $1 AND (txid, id) > ($2::xid8, $3::bigint)
+             AND (txid, id) <= ($4::xid8, $5::bigint)`,
+          [this.o.schema, prev.txid, prev.id, pos.txid, pos.id],
         );
       }
       if (rows.length < limit) {
