@@ -17,6 +17,7 @@ export const FEATURES = [
   { name: 'throughput_per_minute', unit: '/min', floor: 1, relFloor: 0.05, ruleMin: null, upOnly: false },
   { name: 'latency_ms', unit: 'ms', floor: 1, relFloor: 0.05, ruleMin: null, upOnly: true },
   { name: 'stage_duration_ratio', unit: '×', floor: 0.1, relFloor: 0, ruleMin: null, upOnly: true },
+  { name: 'new_template_rate', unit: '', floor: 0.1, relFloor: 0, ruleMin: null, upOnly: true },
 ] as const;
 
 /** A feature's name. */
@@ -53,6 +54,8 @@ export interface AnomalyRecord {
   throughput_per_minute: number;
   latency_ms: number;
   stage_duration_ratio: number;
+  /** Share of the run's WARN/ERROR log lines whose template the miner had never seen. */
+  new_template_rate: number;
 }
 
 /** The distinct error signatures among the messages; a message no rule knows counts by its own text. */
@@ -88,6 +91,7 @@ export function recordFeatures(
   out[7] = r.throughput_per_minute;
   out[8] = r.latency_ms;
   out[9] = r.stage_duration_ratio;
+  out[10] = r.new_template_rate;
   return out;
 }
 
@@ -107,6 +111,7 @@ export function emptyRecord(over: Partial<AnomalyRecord> = {}): AnomalyRecord {
     throughput_per_minute: NaN,
     latency_ms: NaN,
     stage_duration_ratio: NaN,
+    new_template_rate: NaN,
     ...over,
   };
 }

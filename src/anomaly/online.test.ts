@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execution, metric, MIN, stage, T0 } from '../monitoring/testing.js';
+import { execution, log, metric, MIN, stage, T0 } from '../monitoring/testing.js';
 import { emptyBaselines } from './baseline.js';
 import { IncidentTracker } from './incidents.js';
 import { OnlineAnomalyDetector } from './online.js';
@@ -53,6 +53,20 @@ describe('RunFeatureTracker', () => {
     expect(r?.stage_duration_ratio).toBeCloseTo(3, 6);
     expect(r?.stage_errors).toEqual(['ReadTimeoutError: read timed out', 'OOMKilled']);
     expect(r?.cpu_percent).toBeNaN();
+  });
+});
+
+describe('RunFeatureTracker new-template rate', () => {
+  it("is the share of a run's WARN/ERROR lines whose template was never seen, once the miner is warm", () => {
+    const t = new RunFeatureTracker();
+    const line = (run: string, message: string) =>
+      t.observe(log({ execution_id: run, level: 'ERROR', message }));
+    for (let i = 0; i < 600; i++) line(`w${i % 50}`, `connection to db-${i % 7} reset after ${i} ms`);
+    expect(t.observe(execution({ execution_id: 'w1' }))?.new_template_rate).toBe(0);
+    line('fresh', 'connection to db-3 reset after 12 ms');
+    line('fresh', 'schema registry rejected subject orders-value version 14');
+    expect(t.observe(execution({ execution_id: 'fresh' }))?.new_template_rate).toBe(0.5);
+    expect(t.observe(execution({ execution_id: 'quiet' }))?.new_template_rate).toBeNaN();
   });
 });
 

@@ -11,7 +11,12 @@ const ORIGINAL_NUMBERS = [
   ['retry_count', Infinity],
 ] as const;
 /** Fields the original did not have: missing means unknown, not 0. */
-const EXTRA_NUMBERS = ['throughput_per_minute', 'latency_ms', 'stage_duration_ratio'] as const;
+const EXTRA_NUMBERS = [
+  'throughput_per_minute',
+  'latency_ms',
+  'stage_duration_ratio',
+  'new_template_rate',
+] as const;
 
 /**
  * Reads one detect/train record (the original body, SEED_API.md "Anomaly"). Missing or null numbers
@@ -47,6 +52,7 @@ export function parseAnomalyRecord(value: unknown, prefix = ''): AnomalyRecord {
     throughput_per_minute: NaN,
     latency_ms: NaN,
     stage_duration_ratio: NaN,
+    new_template_rate: NaN,
   };
   for (const [name, max] of ORIGINAL_NUMBERS) record[name] = num(name, max, 0);
   for (const name of EXTRA_NUMBERS) record[name] = num(name, Infinity, NaN);

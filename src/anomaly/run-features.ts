@@ -2,9 +2,11 @@ import {
   isFailedExecution,
   isTerminal,
   type ExecutionEvent,
+  type LogEvent,
   type StageEvent,
   type TelemetryEvent,
 } from '../domain/index.js';
+import { TemplateMiner } from '../logs/index.js';
 import { emptyRecord, type AnomalyRecord } from './features.js';
 
 const HOUR_MS = 3_600_000;
@@ -13,6 +15,9 @@ const STAGE_WARMUP = 5;
 const STAGE_ALPHA = 0.1;
 // Errors kept per open run: enough to count distinct signatures up to saturation and then some.
 const MAX_ERRORS_PER_RUN = 32;
+// WARN/ERROR lines the miner must have seen before a new template means something: at the start
+// (or after a restart) every template is new.
+const MINER_WARMUP_LINES = 500;
 
 export interface RunFeatureOptions {
   /** Open runs whose stage errors are remembered; the oldest are dropped beyond it. @default 10000 */
@@ -24,6 +29,9 @@ export interface RunFeatureOptions {
 interface OpenRun {
   errors: string[];
   maxStageRatio: number;
+  /** WARN/ERROR lines seen after warm-up, and how many of them founded a template. */
+  logLines: number;
+  newTemplates: number;
 }
 
 interface StageNorm {
@@ -40,6 +48,8 @@ export class RunFeatureTracker {
   private readonly failures = new Map<string, number[]>();
   private readonly runs = new Map<string, OpenRun>();
   private readonly stages = new Map<string, StageNorm>();
+  private readonly miner = new TemplateMiner();
+  private minedLines = 0;
   private readonly maxOpenRuns: number;
   private readonly maxFailures: number;
 
@@ -51,6 +61,7 @@ export class RunFeatureTracker {
   /** Takes one event; returns the finished run's record when it is a terminal execution state. */
   observe(event: TelemetryEvent): AnomalyRecord | null {
     if (event.kind === 'stage') this.onStage(event);
+    else if (event.kind === 'log') this.onLog(event);
     else if (event.kind === 'execution' && isTerminal(event.status)) return this.onFinished(event);
     return null;
   }
@@ -62,6 +73,15 @@ export class RunFeatureTracker {
     let n = 0;
     for (const f of list) if (f < t && f >= t - HOUR_MS) n++;
     return n;
+  }
+
+  private onLog(e: LogEvent): void {
+    if ((e.level !== 'WARN' && e.level !== 'ERROR') || e.execution_id === null) return;
+    const mined = this.miner.add(e.message, e.event_time);
+    if (++this.minedLines <= MINER_WARMUP_LINES) return;
+    const run = this.openRun(`${e.pipeline_id}\u0000${e.execution_id}`);
+    run.logLines++;
+    if (mined.events.some((ev) => ev.type === 'template:new')) run.newTemplates++;
   }
 
   private onStage(e: StageEvent): void {
@@ -105,6 +125,7 @@ export class RunFeatureTracker {
       throughput_per_minute: e.throughput_per_minute ?? NaN,
       latency_ms: e.latency_ms ?? NaN,
       stage_duration_ratio: run !== undefined && run.maxStageRatio > 0 ? run.maxStageRatio : NaN,
+      new_template_rate: run !== undefined && run.logLines > 0 ? run.newTemplates / run.logLines : NaN,
     });
     if (isFailedExecution(e)) this.recordFailure(e.pipeline_id, t);
     return record;
@@ -125,7 +146,7 @@ export class RunFeatureTracker {
   private openRun(key: string): OpenRun {
     let run = this.runs.get(key);
     if (run === undefined) {
-      run = { errors: [], maxStageRatio: 0 };
+      run = { errors: [], maxStageRatio: 0, logLines: 0, newTemplates: 0 };
       this.runs.set(key, run);
       // Map order is insertion order: the first key is the oldest open run.
       if (this.runs.size > this.maxOpenRuns) this.runs.delete(this.runs.keys().next().value as string);
