@@ -59,6 +59,7 @@ export async function buildApp(services: AppServices, options: HttpOptions): Pro
     storeHealth: services.storeHealth,
     engineStats: () => services.monitoring.stats(),
     sourceHealth: () => services.sourceHealth?.() ?? [],
+    logStats: () => services.logInsights?.logs.stats(),
   });
 
   app.setErrorHandler(handleError);

@@ -5,6 +5,8 @@ export interface MetricsSources {
   storeHealth(): StoreHealth;
   engineStats(): { pipelines: number; windowedEvents: number };
   sourceHealth?(): SourceHealth[];
+  /** Log mining since start: lines mined, templates born, merges; and templates alive now. */
+  logStats?(): { lines: number; new_templates: number; merges: number; templates: number } | undefined;
 }
 
 /** The service's Prometheus metrics on a registry of its own (one per app, so tests don't share). */
@@ -66,6 +68,7 @@ export class ServiceMetrics {
       },
     });
     registerSourceGauges(registers, () => sources.sourceHealth?.() ?? []);
+    registerLogGauges(registers, () => sources.logStats?.());
     new Gauge({
       name: 'flexiroaster_windowed_events',
       help: 'Events in the live sliding windows.',
@@ -75,6 +78,27 @@ export class ServiceMetrics {
       },
     });
   }
+}
+
+/** Log mining gauges (counts since start, like the source gauges); absent without log mining. */
+function registerLogGauges(
+  registers: Registry[],
+  stats: () => { lines: number; new_templates: number; merges: number; templates: number } | undefined,
+): void {
+  const gauge = (name: string, help: string, key: 'lines' | 'new_templates' | 'merges' | 'templates') =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        const s = stats();
+        if (s !== undefined) this.set(s[key]);
+      },
+    });
+  gauge('flexiroaster_log_lines_mined', 'Log lines and error messages mined since start.', 'lines');
+  gauge('flexiroaster_log_templates', 'Log templates alive (after merges).', 'templates');
+  gauge('flexiroaster_log_templates_new', 'Log templates born since start.', 'new_templates');
+  gauge('flexiroaster_log_template_merges', 'Log template merges since start.', 'merges');
 }
 
 /** Per-source gauges: connected, lag, events made durable, rows or messages skipped. */

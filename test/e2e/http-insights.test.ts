@@ -171,6 +171,9 @@ describe('log templates and error signatures', () => {
     const later = new Date(t.clock.now() + 1000).toISOString();
     expect((await get(`/api/logs/templates?pipeline_id=tpl&since=${later}`)).json().total).toBe(0);
     expect((await get(`/api/logs/templates?pipeline_id=tpl&until=${later}`)).json().total).toBe(2);
+    const metrics = (await get('/metrics')).body;
+    expect(metrics).toMatch(/^flexiroaster_log_templates \d+/m);
+    expect(metrics).toMatch(/^flexiroaster_log_lines_mined \d+/m);
     const bad = await get('/api/logs/templates?since=yesterday');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.field).toBe('since');

@@ -9,7 +9,7 @@ import { ErrorSchema } from '../schemas.js';
 export interface LogInsightRoutesService {
   rootCause: Pick<RootCauseService, 'analyze' | 'get'>;
   recommendations: Pick<RecommendationService, 'recommend' | 'insights' | 'dismiss'>;
-  logs: Pick<LogMiningService, 'templates'>;
+  logs: Pick<LogMiningService, 'templates' | 'stats'>;
 }
 
 const Open = (description: string) => Type.Object({}, { additionalProperties: true, description });
