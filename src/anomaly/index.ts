@@ -46,6 +46,7 @@ export {
   type VersionedModel,
 } from './detector.js';
 export { RunFeatureTracker, type RunFeatureOptions } from './run-features.js';
+export { RecentRuns } from './recent-runs.js';
 export {
   MetricStreams,
   STREAM_METRICS,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { execution, log, metric, MIN, stage, T0 } from '../monitoring/testing.js';
 import { emptyBaselines } from './baseline.js';
+import { emptyRecord, recordFeatures } from './features.js';
+import { RecentRuns } from './recent-runs.js';
 import { IncidentTracker } from './incidents.js';
 import { OnlineAnomalyDetector } from './online.js';
 import { RunFeatureTracker } from './run-features.js';
@@ -67,6 +69,20 @@ describe('RunFeatureTracker new-template rate', () => {
     line('fresh', 'schema registry rejected subject orders-value version 14');
     expect(t.observe(execution({ execution_id: 'fresh' }))?.new_template_rate).toBe(0.5);
     expect(t.observe(execution({ execution_id: 'quiet' }))?.new_template_rate).toBeNaN();
+  });
+});
+
+describe('RecentRuns', () => {
+  it('keeps the last runs per pipeline in a fixed ring and builds baselines from them', () => {
+    const recent = new RecentRuns(12);
+    const row = (d: number) => recordFeatures(emptyRecord({ duration_seconds: d }));
+    for (let i = 0; i < 30; i++) recent.add('p', row(i));
+    for (let i = 0; i < 5; i++) recent.add('q', row(100));
+    const b = recent.baselines(T0);
+    expect(b.pipelines.get('p')?.samples).toBe(12);
+    expect(b.pipelines.get('p')?.features[0]?.median).toBe(23.5); // runs 18..29
+    expect(b.pipelines.has('q')).toBe(false); // fewer than 10 runs: the fleet's baseline serves it
+    expect(b.fleet?.samples).toBe(17);
   });
 });
 

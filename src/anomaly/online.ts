@@ -5,6 +5,7 @@ import { errorSignatures, FEATURE_NAMES, recordFeatures, type AnomalyRecord } fr
 import { IncidentTracker, type AnomalyKind, type Incident, type IncidentOptions } from './incidents.js';
 import { MetricStreams, type MetricStreamOptions } from './metric-streams.js';
 import { fmt } from './reasons.js';
+import type { RecentRuns } from './recent-runs.js';
 import { RunFeatureTracker, type RunFeatureOptions } from './run-features.js';
 
 /** One stored anomaly: what was judged, the verdict, and the incident it joined. */
@@ -40,6 +41,8 @@ export interface OnlineOptions {
   newId: () => string;
   /** The model and baselines in use right now (they change when retrained or refreshed). */
   current: () => { model: VersionedModel | null; baselines: BaselineSet };
+  /** Where runs judged normal are remembered for the next baselines. */
+  recent?: RecentRuns;
   runs?: RunFeatureOptions;
   streams?: MetricStreamOptions;
   incidents?: Omit<IncidentOptions, 'newId'>;
@@ -90,6 +93,7 @@ export class OnlineAnomalyDetector {
     const verdict = detect(row, { model, baselines, pipelineId: record.pipeline_id, signatures });
     const time = event.event_time;
     if (!verdict.is_anomaly) {
+      if (record.pipeline_id !== null) this.options.recent?.add(record.pipeline_id, row);
       const resolved = this.incidents.onNormalRun(event.pipeline_id, time);
       return { anomalies: [], incidents: resolved.map((incident) => ({ incident, opened: false })) };
     }

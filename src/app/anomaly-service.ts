@@ -2,6 +2,7 @@ import {
   DEFAULT_CONTAMINATION,
   FEATURE_NAMES,
   OnlineAnomalyDetector,
+  RecentRuns,
   RunFeatureTracker,
   buildBaselines,
   decodeAnomalyModel,
@@ -38,9 +39,11 @@ import type { AcceptedEvent } from './ingest-service.js';
 export interface AnomalyServiceOptions {
   /** @default 0.05 */
   contamination?: number;
-  /** History the baselines and store training read. @default 7 days */
+  /** History that training from the store reads. @default 7 days */
   historyMs?: number;
-  /** How often tick() recomputes the baselines from the store. @default 10 min */
+  /** History read at start for the baselines. @default 2 days */
+  baselineHistoryMs?: number;
+  /** How often tick() recomputes the baselines from the recent normal runs held in memory. @default 10 min */
   baselineRefreshMs?: number;
   /** Seed of the forest's random choices (training is reproducible). @default 42 */
   seed?: number;
@@ -85,6 +88,7 @@ export class AnomalyService {
   private readonly online: OnlineAnomalyDetector;
   private writes: Promise<void> = Promise.resolve();
   private lastRefresh = -Infinity;
+  private readonly recent = new RecentRuns();
   private readonly historyMs: number;
   private readonly contamination: number;
 
@@ -95,6 +99,7 @@ export class AnomalyService {
     this.online = new OnlineAnomalyDetector({
       newId: deps.newId,
       current: () => ({ model: this.model, baselines: this.baselines }),
+      recent: this.recent,
       streams: { detector: o.streaming },
     });
   }
@@ -211,8 +216,11 @@ export class AnomalyService {
     const resolved = this.online.sweep(now);
     if (resolved.length > 0)
       this.persist({ anomalies: [], incidents: resolved.map((incident) => ({ incident, opened: false })) });
-    if (now - this.lastRefresh >= (this.deps.options?.baselineRefreshMs ?? 10 * 60_000))
-      await this.refreshBaselines();
+    if (now - this.lastRefresh >= (this.deps.options?.baselineRefreshMs ?? 10 * 60_000)) {
+      // From memory: the runs judged normal since start (seeded from the store), not a store scan.
+      this.baselines = this.recent.baselines(now);
+      this.lastRefresh = now;
+    }
   }
 
   /** Waits until every anomaly found so far is stored (tests, shutdown). */
@@ -220,14 +228,12 @@ export class AnomalyService {
     await this.writes;
   }
 
-  /** Recomputes the per-pipeline and fleet baselines from the store's recent finished runs. */
+  /** Reads the recent finished runs from the store into the baselines (at start). */
   async refreshBaselines(): Promise<void> {
     const now = this.deps.clock.now();
-    const records = await this.historyRecords(now - this.historyMs);
-    this.baselines = buildBaselines(
-      records.map((r) => ({ pipeline_id: r.pipeline_id ?? '', features: recordFeatures(r) })),
-      now,
-    );
+    const records = await this.historyRecords(now - (this.deps.options?.baselineHistoryMs ?? 2 * DAY_MS));
+    for (const r of records) if (r.pipeline_id !== null) this.recent.add(r.pipeline_id, recordFeatures(r));
+    this.baselines = this.recent.baselines(now);
     this.lastRefresh = now;
   }
 
