@@ -85,9 +85,10 @@ export function trainAnomalyModel(
 function thresholdFor(raw: readonly number[], z: readonly number[], contamination: number): number {
   const rest = raw.filter((_, r) => z[r] < Z_LIMIT);
   const budget = contamination * raw.length - (raw.length - rest.length);
-  if (rest.length === 0) return Math.max(...raw);
+  const max = (v: readonly number[]) => v.reduce((a, b) => Math.max(a, b), -Infinity);
+  if (rest.length === 0) return max(raw);
   // Budget spent by the z-alerts: only a row beyond every training row still alerts on the forest.
-  if (budget <= 0) return Math.max(...rest) + 1e-9;
+  if (budget <= 0) return max(rest) + 1e-9;
   return quantile(rest, 1 - Math.min(1, budget / rest.length));
 }
 

@@ -113,11 +113,6 @@ export class AnomalyService {
     await this.refreshBaselines();
   }
 
-  /** The model version in use, or null before any training. */
-  get modelVersion(): string | null {
-    return this.model?.version ?? null;
-  }
-
   /** Judges one request body (the original detect endpoint). */
   detect(body: unknown): Detection {
     const record = parseAnomalyRecord(body);
@@ -157,7 +152,11 @@ export class AnomalyService {
         detect(f, { model: trained, baselines, pipelineId: rows[i].pipeline_id, signatures: [] }).is_anomaly,
     ).length;
     const times = rows.map((r) => r.time).filter((t): t is number => t !== null);
-    const window = times.length === 0 ? null : { start: Math.min(...times), end: Math.max(...times) };
+    // reduce, not Math.min(...times): a spread of 100k+ arguments overflows the stack.
+    const window =
+      times.length === 0
+        ? null
+        : { start: times.reduce((a, b) => Math.min(a, b)), end: times.reduce((a, b) => Math.max(a, b)) };
     const metrics = {
       excluded_confirmed_anomalies: history?.excluded ?? 0,
       training_alert_rate: flagged / features.length,
