@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../shared/index.js';
 import { buildBaselines, emptyBaselines } from './baseline.js';
 import { detect } from './detector.js';
-import { emptyRecord, errorSignatures, recordFeatures, type AnomalyRecord } from './features.js';
+import {
+  emptyRecord,
+  errorSignatures,
+  FEATURE_NAMES,
+  recordFeatures,
+  type AnomalyRecord,
+} from './features.js';
 import { decodeAnomalyModel, encodeAnomalyModel, trainAnomalyModel } from './model.js';
 
 const normal = (i: number): AnomalyRecord =>
@@ -130,5 +136,17 @@ describe('hybrid detector', () => {
       (d) => d.is_anomaly && d.reasons.every((r) => r.startsWith('isolation forest')),
     );
     expect(forestOnly).toEqual([]);
+  });
+});
+
+describe('model artifacts', () => {
+  it('loads a model saved before features were appended, and refuses a corrupt one', () => {
+    const m = trainAnomalyModel(rows, new SeededRng(2));
+    const artifact = JSON.parse(encodeAnomalyModel(m)) as { body: { baseline: { features: unknown[] } } };
+    artifact.body.baseline.features = artifact.body.baseline.features.slice(0, 10);
+    const old = decodeAnomalyModel(JSON.stringify(artifact));
+    expect(old.baseline.features).toHaveLength(FEATURE_NAMES.length);
+    expect(old.baseline.features.at(-1)).toBeNull();
+    expect(() => decodeAnomalyModel('{"format":"flexiroaster-model"}')).toThrow(/cannot load/);
   });
 });

@@ -161,7 +161,7 @@ export function decodeAnomalyModel(text: string): AnomalyModel {
     'unknown feature name',
   );
   const b = body.baseline;
-  check(b && Array.isArray(b.features) && b.features.length === FEATURES.length, 'baseline malformed');
+  check(b && Array.isArray(b.features) && b.features.length <= FEATURES.length, 'baseline malformed');
   const c = body.calibration;
   check(
     c && Number.isFinite(c.threshold) && Number.isFinite(c.median) && Number.isFinite(c.forestMedian),
@@ -171,7 +171,8 @@ export function decodeAnomalyModel(text: string): AnomalyModel {
   return {
     forest: decodeIsolationForest(JSON.stringify(body.forest)),
     features,
-    baseline: b as Baseline,
+    // Features are only ever appended: an older model knows nothing of the newer ones.
+    baseline: { ...(b as Baseline), features: FEATURES.map((_, i) => (b as Baseline).features[i] ?? null) },
     calibration: c as Calibration,
     contamination: body.contamination as number,
   };

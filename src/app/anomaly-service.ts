@@ -107,8 +107,14 @@ export class AnomalyService {
   /** Loads the active model and the open incidents, and computes the baselines from the store. */
   async start(): Promise<void> {
     const active = await this.deps.registry.active('anomaly');
-    if (active !== null)
-      this.model = { model: decodeAnomalyModel(active.artifact), version: active.model_version };
+    if (active !== null) {
+      try {
+        this.model = { model: decodeAnomalyModel(active.artifact), version: active.model_version };
+      } catch (err) {
+        // A model that cannot be read must not keep the service down: it runs untrained and says so.
+        this.deps.onError?.(toError(err));
+      }
+    }
     this.online.incidents.restore((await this.deps.anomalies.openIncidents()) as Incident[]);
     await this.refreshBaselines();
   }
