@@ -31,7 +31,10 @@ export interface ModelStore {
   /** The newest version of the kind in one of `statuses`, or null. */
   latest(kind: ModelKind, statuses: readonly ModelStatus[]): Promise<ModelVersion | null>;
   /** Newest first, without artifacts. */
-  list(kind: ModelKind, q: { limit: number; offset: number }): Promise<{ items: ModelVersionInfo[]; total: number }>;
+  list(
+    kind: ModelKind,
+    q: { limit: number; offset: number },
+  ): Promise<{ items: ModelVersionInfo[]; total: number }>;
   /** Changes a version's status; false when there is no such version. */
   setStatus(kind: ModelKind, modelVersion: string, status: ModelStatus): Promise<boolean>;
 }
