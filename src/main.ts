@@ -155,7 +155,7 @@ export async function startService(
       },
     },
   );
-  // Resolves quiet incidents and refreshes the anomaly baselines from the store.
+  // Resolves quiet incidents and refreshes the anomaly baselines from the runs judged normal.
   const anomalyTimer = setInterval(() => {
     anomaly.tick().catch((err: unknown) => log.warn({ err }, 'anomaly: periodic work failed'));
   }, 60_000);
