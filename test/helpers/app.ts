@@ -2,28 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import {
-  SqlAnomalyStore,
-  SqlInsightStore,
-  SqlModelStore,
-  SqlRootCauseStore,
-  SqlTemplateStore,
-  openStore,
-  type Store,
-} from '../../src/adapters/index.js';
-import {
-  AnomalyService,
-  IngestService,
-  LogMiningService,
-  RecommendationService,
-  RootCauseService,
-  rebuildLive,
-  withTemplateSignals,
-} from '../../src/app/index.js';
+import { openStore, type Store } from '../../src/adapters/index.js';
+import type { AnomalyService, LogMiningService, RootCauseService } from '../../src/app/index.js';
+import { composeCore } from '../../src/compose.js';
 import { parseApiKeys } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
-import { MonitoringEngine } from '../../src/monitoring/index.js';
-import { ModelRegistry } from '../../src/registry/index.js';
+import type { MonitoringEngine } from '../../src/monitoring/index.js';
 import { FakeClock } from '../../src/shared/index.js';
 import { freshDataDir } from './pglite.js';
 
@@ -67,50 +51,19 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     retryBaseMs: 20,
     retryMaxMs: 100,
   });
-  const windowMs = (options.windowMinutes ?? 60) * 60_000;
-  const mining = await LogMiningService.open({ store: new SqlTemplateStore(store.sql), clock, windowMs });
-  const engine = new MonitoringEngine({
-    windowMs,
-    maxEventsPerPipeline: 5000,
-    clock,
-    errorPatterns: mining.namer,
-  });
-  await rebuildLive(store.events, engine, clock, 2 * 3_600_000);
   const anomalyErrors: Error[] = [];
-  const anomaly = new AnomalyService({
-    events: store.events,
-    anomalies: new SqlAnomalyStore(store.sql),
-    registry: new ModelRegistry(new SqlModelStore(store.sql), clock),
+  const core = await composeCore({
+    store,
     clock,
+    windowMs: (options.windowMinutes ?? 60) * 60_000,
+    maxEventsPerPipeline: 5000,
     newId: randomUUID,
-    onError: (err) => anomalyErrors.push(err),
-  });
-  await anomaly.start();
-  const snapshot = (pipelineId: string) => engine.snapshot(pipelineId);
-  const rootCause = new RootCauseService({ store: new SqlRootCauseStore(store.sql), snapshot, clock });
-  const recommendations = new RecommendationService({
-    insights: new SqlInsightStore(store.sql),
-    snapshot,
-    clock,
-  });
-  const ingest = new IngestService({
-    store: store.events,
-    live: engine,
-    clock,
-    newId: randomUUID,
-    // Mining first: the other listeners may read snapshots, whose error patterns name mined templates.
-    listeners: [mining.onAccepted, anomaly.onAccepted, rootCause.onAccepted],
+    onWarning: (err, what) => {
+      if (what.startsWith('anomaly')) anomalyErrors.push(err);
+    },
   });
   const app = await buildApp(
-    {
-      ingest,
-      monitoring: withTemplateSignals(engine, mining),
-      storeHealth: () => store.events.health(),
-      clock,
-      anomaly,
-      logInsights: { rootCause, recommendations, logs: mining },
-      status: () => ({ monitoring: engine.stats() }),
-    },
+    { ...core.services, status: () => ({ monitoring: core.engine.stats() }) },
     {
       apiKeys: parseApiKeys(options.apiKeys ?? ''),
       bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
@@ -122,17 +75,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   return {
     app,
     store,
-    engine,
-    anomaly,
+    engine: core.engine,
+    anomaly: core.anomaly,
     anomalyErrors,
-    mining,
-    rootCause,
+    mining: core.mining,
+    rootCause: core.rootCause,
     clock,
     close: async () => {
       await app.close();
-      await anomaly.flush();
-      await rootCause.flush();
-      await mining.flush();
+      await core.flush();
       await store.close();
       if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },

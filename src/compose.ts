@@ -1,0 +1,146 @@
+/**
+ * The service's engines and application services wired over a store: what main.ts serves and what
+ * the end-to-end tests and benchmarks drive. One place, so tests exercise the composition users run.
+ */
+import {
+  SqlAnomalyStore,
+  SqlInsightStore,
+  SqlModelStore,
+  SqlPipelineCatalog,
+  SqlRootCauseStore,
+  SqlTemplateStore,
+  type Store,
+} from './adapters/index.js';
+import {
+  AnomalyService,
+  IngestService,
+  LogMiningService,
+  RecommendationService,
+  RootCauseService,
+  rebuildLive,
+  withTemplateSignals,
+} from './app/index.js';
+import type { AppServices } from './http/index.js';
+import { MonitoringEngine } from './monitoring/index.js';
+import { ModelRegistry } from './registry/index.js';
+import type { Clock } from './shared/index.js';
+
+export interface CoreOptions {
+  store: Store;
+  clock: Clock;
+  windowMs: number;
+  maxEventsPerPipeline: number;
+  newId: () => string;
+  /** Told about failures of background work (storing findings, listeners); never thrown. */
+  onWarning?: (err: Error, what: string) => void;
+  /** Told about template births and merges. */
+  onTemplateEvent?: (event: { type: string }) => void;
+}
+
+export interface Core {
+  engine: MonitoringEngine;
+  mining: LogMiningService;
+  anomaly: AnomalyService;
+  rootCause: RootCauseService;
+  recommendations: RecommendationService;
+  ingest: IngestService;
+  /** Events replayed from the store into the windows at start. */
+  replayed: number;
+  /** The HTTP services the core provides (the caller adds status and its own extras). */
+  services: Omit<AppServices, 'status'>;
+  /** Starts the periodic work (template saves, root-cause settling, anomaly upkeep); returns its stop. */
+  startTimers(): () => void;
+  /** Saves what the services hold in memory (findings, templates, analyses). */
+  flush(): Promise<void>;
+}
+
+/** Builds the core over an open store and refills the live windows from it. */
+export async function composeCore(o: CoreOptions): Promise<Core> {
+  const { store, clock } = o;
+  const warn = (what: string) => (err: Error) => o.onWarning?.(err, what);
+  const mining = await LogMiningService.open({
+    store: new SqlTemplateStore(store.sql),
+    clock,
+    windowMs: o.windowMs,
+    onEvent: (e) => o.onTemplateEvent?.(e),
+  });
+  const engine = new MonitoringEngine({
+    windowMs: o.windowMs,
+    maxEventsPerPipeline: o.maxEventsPerPipeline,
+    clock,
+    errorPatterns: mining.namer,
+  });
+  const replayed = await rebuildLive(store.events, engine, clock, 2 * o.windowMs);
+  const anomaly = new AnomalyService({
+    events: store.events,
+    anomalies: new SqlAnomalyStore(store.sql),
+    registry: new ModelRegistry(new SqlModelStore(store.sql), clock),
+    clock,
+    newId: o.newId,
+    onError: warn('anomaly: storing findings failed'),
+  });
+  await anomaly.start();
+  const catalog = new SqlPipelineCatalog(store.sql);
+  const snapshot = (pipelineId: string) => engine.snapshot(pipelineId);
+  const rootCause = new RootCauseService({
+    store: new SqlRootCauseStore(store.sql),
+    versions: (pipelineId) => catalog.listVersions(pipelineId),
+    snapshot,
+    clock,
+    onError: warn('root cause: analysis failed'),
+  });
+  const recommendations = new RecommendationService({
+    insights: new SqlInsightStore(store.sql),
+    snapshot,
+    clock,
+  });
+  const ingest = new IngestService({
+    store: store.events,
+    live: engine,
+    clock,
+    newId: o.newId,
+    // Mining first: the other listeners may read snapshots, whose error patterns name mined templates.
+    listeners: [mining.onAccepted, anomaly.onAccepted, rootCause.onAccepted],
+    onListenerError: warn('ingest listener failed'),
+  });
+
+  return {
+    engine,
+    mining,
+    anomaly,
+    rootCause,
+    recommendations,
+    ingest,
+    replayed,
+    services: {
+      ingest,
+      monitoring: withTemplateSignals(engine, mining),
+      storeHealth: () => store.events.health(),
+      clock,
+      anomaly,
+      logInsights: { rootCause, recommendations, logs: mining },
+    },
+    startTimers() {
+      // Resolves quiet incidents and refreshes the anomaly baselines from the runs judged normal.
+      const anomalyTimer = setInterval(() => {
+        anomaly.tick().catch(warn('anomaly: periodic work failed'));
+      }, 60_000);
+      // Templates are written in batches, never per line; failed executions are explained once settled.
+      const logsTimer = setInterval(() => {
+        mining.flush().catch(warn('logs: saving templates failed'));
+        rootCause.tick().catch(warn('root cause: storing analyses failed'));
+      }, 1000);
+      anomalyTimer.unref();
+      logsTimer.unref();
+      return () => {
+        clearInterval(anomalyTimer);
+        clearInterval(logsTimer);
+      };
+    },
+    async flush() {
+      await anomaly.flush();
+      await rootCause.flush().catch(warn('root cause: final save failed'));
+      await mining.flush().catch(warn('logs: final template save failed'));
+    },
+  };
+}
