@@ -7,35 +7,19 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import {
+  createSources,
   ensureDemoSchema,
   openStore,
   pruneDemoRows,
   startRetentionPruner,
-  createSources,
   storeOptionsFromConfig,
   writeDemoRows,
   type StoreNotice,
-  SqlAnomalyStore,
-  SqlModelStore,
-  SqlInsightStore,
-  SqlPipelineCatalog,
-  SqlRootCauseStore,
-  SqlTemplateStore,
 } from './adapters/index.js';
-import {
-  AnomalyService,
-  IngestService,
-  LogMiningService,
-  RecommendationService,
-  RootCauseService,
-  rebuildLive,
-  withTemplateSignals,
-} from './app/index.js';
+import { composeCore } from './compose.js';
 import type { ServeConfig } from './config/index.js';
 import { buildApp } from './http/index.js';
 import { createDriver, createFleet, demoControlApi, type FleetDriver } from './demo/index.js';
-import { MonitoringEngine } from './monitoring/index.js';
-import { ModelRegistry } from './registry/index.js';
 import type { SqlClient } from './ports/index.js';
 import type { Clock } from './shared/index.js';
 
@@ -66,50 +50,16 @@ export async function startService(
   const version = packageVersion();
 
   const store = await openStore({ ...storeOptionsFromConfig(config), clock, onNotice: logNotice(log) });
-  const mining = await LogMiningService.open({
-    store: new SqlTemplateStore(store.sql),
+  const core = await composeCore({
+    store,
     clock,
-    windowMs: config.windowMs,
-    onEvent: (e) => log.debug({ ...e }, `logs: ${e.type}`),
-  });
-  const engine = new MonitoringEngine({
     windowMs: config.windowMs,
     maxEventsPerPipeline: config.windowMaxEvents,
-    clock,
-    errorPatterns: mining.namer,
-  });
-  const replayed = await rebuildLive(store.events, engine, clock, 2 * config.windowMs);
-  const anomaly = new AnomalyService({
-    events: store.events,
-    anomalies: new SqlAnomalyStore(store.sql),
-    registry: new ModelRegistry(new SqlModelStore(store.sql), clock),
-    clock,
     newId: randomUUID,
-    onError: (err) => log.warn({ err }, 'anomaly: storing findings failed'),
+    onWarning: (err, what) => log.warn({ err }, what),
+    onTemplateEvent: (e) => log.debug({ ...e }, `logs: ${e.type}`),
   });
-  await anomaly.start();
-  const catalog = new SqlPipelineCatalog(store.sql);
-  const rootCause = new RootCauseService({
-    store: new SqlRootCauseStore(store.sql),
-    versions: (pipelineId) => catalog.listVersions(pipelineId),
-    snapshot: (pipelineId) => engine.snapshot(pipelineId),
-    clock,
-    onError: (err) => log.warn({ err }, 'root cause: analysis failed'),
-  });
-  const recommendations = new RecommendationService({
-    insights: new SqlInsightStore(store.sql),
-    snapshot: (pipelineId) => engine.snapshot(pipelineId),
-    clock,
-  });
-  const ingest = new IngestService({
-    store: store.events,
-    live: engine,
-    clock,
-    newId: randomUUID,
-    // Mining first: the other listeners may read snapshots, whose error patterns name mined templates.
-    listeners: [mining.onAccepted, anomaly.onAccepted, rootCause.onAccepted],
-    onListenerError: (err) => log.warn({ err }, 'ingest listener failed'),
-  });
+  const { engine, ingest, replayed } = core;
   if (config.demo) await ensureDemoSchema(store.sql, DEMO_SCHEMA);
   const demo = config.demo ? startDemo(config, clock, log, store.sql, replayed > 0) : null;
   const sources = createSources({
@@ -124,19 +74,14 @@ export async function startService(
 
   const app = await buildApp(
     {
-      ingest,
-      monitoring: withTemplateSignals(engine, mining),
-      storeHealth: () => store.events.health(),
-      clock,
-      anomaly,
-      logInsights: { rootCause, recommendations, logs: mining },
+      ...core.services,
       status: () => ({
         version,
         started_at: new Date(startedAt).toISOString(),
         uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
         store_backend: store.backend,
         monitoring: engine.stats(),
-        logs: mining.stats(),
+        logs: core.mining.stats(),
         demo: config.demo,
         sources: sources.health(),
       }),
@@ -155,17 +100,7 @@ export async function startService(
       },
     },
   );
-  // Resolves quiet incidents and refreshes the anomaly baselines from the runs judged normal.
-  const anomalyTimer = setInterval(() => {
-    anomaly.tick().catch((err: unknown) => log.warn({ err }, 'anomaly: periodic work failed'));
-  }, 60_000);
-  anomalyTimer.unref();
-  // Templates are written in batches, never per line; failed executions are explained once settled.
-  const logsTimer = setInterval(() => {
-    mining.flush().catch((err: unknown) => log.warn({ err }, 'logs: saving templates failed'));
-    rootCause.tick().catch((err: unknown) => log.warn({ err }, 'root cause: storing analyses failed'));
-  }, 1000);
-  logsTimer.unref();
+  const stopTimers = core.startTimers();
   const pruner = startRetentionPruner({
     events: store.events,
     retentionMs: config.retentionMs,
@@ -181,11 +116,8 @@ export async function startService(
       await demo?.driver.stop();
       await sources.stop().catch((err: unknown) => log.warn({ err }, 'sources: stop failed'));
       await app.close();
-      clearInterval(anomalyTimer);
-      await anomaly.flush();
-      clearInterval(logsTimer);
-      await rootCause.flush().catch((err: unknown) => log.warn({ err }, 'root cause: final save failed'));
-      await mining.flush().catch((err: unknown) => log.warn({ err }, 'logs: final template save failed'));
+      stopTimers();
+      await core.flush();
       await pruner.stop();
       await store.close();
       log.info('stopped');
