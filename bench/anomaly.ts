@@ -12,7 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { SqlAnomalyStore, SqlModelStore, openStore } from '../src/adapters/index.js';
+import { openStore } from '../src/adapters/index.js';
 import {
   OnlineAnomalyDetector,
   RunFeatureTracker,
@@ -25,15 +25,13 @@ import {
   type BaselineSet,
   type VersionedModel,
 } from '../src/anomaly/index.js';
-import { AnomalyService, IngestService } from '../src/app/index.js';
 import { labelledData, readCsvFile } from '../src/cli/csv.js';
+import { composeCore } from '../src/compose.js';
 import { createFleet, FAULT_KINDS, type FaultEpisode, type FaultKind } from '../src/demo/index.js';
 import type { TelemetryEvent } from '../src/domain/index.js';
 import { buildApp } from '../src/http/index.js';
 import { IsolationForest } from '../src/ml/iforest/index.js';
 import { rocAuc } from '../src/ml/metrics/index.js';
-import { MonitoringEngine } from '../src/monitoring/index.js';
-import { ModelRegistry } from '../src/registry/index.js';
 import { SeededRng } from '../src/shared/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -266,25 +264,16 @@ async function httpPart(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-anomaly-'));
   const store = await openStore({ dataDir: dir, inMemory: true });
   const clock = { now: () => Date.now() };
-  const anomaly = new AnomalyService({
-    events: store.events,
-    anomalies: new SqlAnomalyStore(store.sql),
-    registry: new ModelRegistry(new SqlModelStore(store.sql), clock),
+  const core = await composeCore({
+    store,
     clock,
+    windowMs: HOUR,
+    maxEventsPerPipeline: 5000,
     newId: randomUUID,
   });
-  await anomaly.start();
-  const engine = new MonitoringEngine({ windowMs: HOUR, maxEventsPerPipeline: 5000, clock });
-  const ingest = new IngestService({ store: store.events, live: engine, clock, newId: randomUUID });
+  const anomaly = core.anomaly;
   const app = await buildApp(
-    {
-      ingest,
-      monitoring: engine,
-      storeHealth: () => store.events.health(),
-      clock,
-      anomaly,
-      status: () => ({}),
-    },
+    { ...core.services, status: () => ({}) },
     { apiKeys: [], bodyLimitBytes: 1 << 20, logger: false, version: 'bench' },
   );
   const normal = (i: number) => ({
