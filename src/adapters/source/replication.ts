@@ -44,10 +44,13 @@ export class ReplicationRunner {
 
   /** Streams until stopped; rejects when the connection fails. */
   async run(ctl: RunControl): Promise<void> {
-    const created = await this.setup();
     let pos = (await readCheckpoint<ReplicationPosition>(this.o.store, this.o.name)) ?? null;
-    // No checkpoint, or a slot that had to be made again (changes may be lost): copy everything.
-    if (pos === null || (created && pos.copy === null)) pos = { lsn: null, copy: { table: 0, after: null } };
+    // Without a checkpoint a slot of ours may be one a killed run was still creating: it may not be
+    // consistent yet, and a copy taken before that point would miss what commits in between.
+    if (pos === null) await this.dropSlot();
+    const created = await this.setup();
+    // The checkpoint is written only after the slot exists, so a new slot means a new copy.
+    if (pos === null || created) pos = { lsn: null, copy: { table: 0, after: null } };
     if (pos.copy !== null) {
       const lsn = pos.lsn;
       const save = (copy: CopyPosition) =>
@@ -64,6 +67,17 @@ export class ReplicationRunner {
 
   async interrupt(): Promise<void> {
     await this.service?.stop();
+  }
+
+  /** Drops our slot (ending the session that holds it, e.g. a killed run's walsender). */
+  private async dropSlot(): Promise<void> {
+    const { rows } = await this.o.source.query<{ pid: number | null }>(
+      'SELECT active_pid AS pid FROM pg_replication_slots WHERE slot_name = $1',
+      [this.o.slot],
+    );
+    if (rows.length === 0) return;
+    if (rows[0].pid !== null) await this.o.source.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
+    await this.o.source.query('SELECT pg_drop_replication_slot($1)', [this.o.slot]);
   }
 
   /** Creates the publication and slot when missing; true when the slot was created now. */
@@ -172,16 +186,13 @@ export class ReplicationRunner {
           }
         }
       });
-      service.on('heartbeat', async (lsn: string, _ts: number, shouldRespond: boolean) => {
+      service.on('heartbeat', async (_lsn: string, _ts: number, shouldRespond: boolean) => {
         if (failure !== null) return;
         await chain;
-        const idle = pendingLsn === null && tx === null && queuedMessages(service) === 0;
-        // With nothing gathered, everything received is durable; say so, or the slot keeps the WAL.
-        if (idle) {
-          ctl.caughtUp(ctl.now());
-          durableLsn = lsn;
-        }
-        if (shouldRespond || idle) await service.acknowledge(durableLsn);
+        if (pendingLsn === null && tx === null && queuedMessages(service) === 0) ctl.caughtUp(ctl.now());
+        // Only positions whose rows are durable are confirmed; a keepalive's position may run
+        // ahead of changes the server has not sent yet.
+        if (shouldRespond && failure === null) await service.acknowledge(durableLsn);
       });
       service.on('error', fail);
       service.on('start', () => ctl.connected());
