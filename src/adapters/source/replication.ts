@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
 import { SOURCE_TABLES, type Row, type SourceTable } from '../../ingest/index.js';
 import type { SqlClient } from '../../ports/index.js';
@@ -33,8 +34,8 @@ export interface ReplicationOptions {
 /**
  * Logical replication (pgoutput): a publication on the FlexiRoaster tables and a slot that keeps
  * changes until acknowledged. A commit is acknowledged only after its rows are durable, so the slot
- * replays whatever a crash interrupted. The first start copies the existing rows after creating the
- * slot; rows changed meanwhile arrive twice and count once (event identity).
+ * replays whatever a crash interrupted. The first start copies the existing rows in the snapshot the
+ * slot exports, then streams from the slot's consistent point.
  */
 export class ReplicationRunner {
   readonly mode = 'replication';
@@ -44,20 +45,12 @@ export class ReplicationRunner {
 
   /** Streams until stopped; rejects when the connection fails. */
   async run(ctl: RunControl): Promise<void> {
-    let pos = (await readCheckpoint<ReplicationPosition>(this.o.store, this.o.name)) ?? null;
-    // Without a checkpoint a slot of ours may be one a killed run was still creating: it may not be
-    // consistent yet, and a copy taken before that point would miss what commits in between.
-    if (pos === null) await this.dropSlot();
-    const created = await this.setup();
-    // The checkpoint is written only after the slot exists, so a new slot means a new copy.
-    if (pos === null || created) pos = { lsn: null, copy: { table: 0, after: null } };
-    if (pos.copy !== null) {
-      const lsn = pos.lsn;
-      const save = (copy: CopyPosition) =>
-        writeCheckpoint(this.o.store, this.o.name, this.mode, { lsn, copy });
-      await save(pos.copy);
-      if (!(await copyTables(this.o.source, this.o.schema, this.o.applier, pos.copy, save, ctl.stopped)))
-        return;
+    await this.ensurePublication();
+    let pos = await readCheckpoint<ReplicationPosition>(this.o.store, this.o.name);
+    // No finished copy, or no slot any more (dropped by hand: changes are gone): start over.
+    if (pos === null || pos.copy !== null || !(await this.slotExists())) {
+      const lsn = await this.createSlotAndCopy(ctl);
+      if (lsn === null) return;
       pos = { lsn, copy: null };
       await writeCheckpoint(this.o.store, this.o.name, this.mode, pos);
     }
@@ -67,6 +60,47 @@ export class ReplicationRunner {
 
   async interrupt(): Promise<void> {
     await this.service?.stop();
+  }
+
+  /**
+   * Creates the slot and copies the tables as of the slot's consistent point (its exported
+   * snapshot), so the copy and the stream meet exactly: nothing in between, nothing older replayed
+   * after newer. An interrupted copy cannot be resumed (the snapshot dies with its session): the
+   * next run drops the slot and starts again. Returns the point the stream starts from, or null
+   * when stopped.
+   */
+  private async createSlotAndCopy(ctl: RunControl): Promise<string | null> {
+    await this.dropSlot();
+    await writeCheckpoint(this.o.store, this.o.name, this.mode, {
+      lsn: null,
+      copy: { table: 0, after: null },
+    });
+    const repl = new pg.Client({
+      connectionString: this.o.connectionString,
+      replication: 'database',
+    } as pg.ClientConfig);
+    await repl.connect();
+    try {
+      const { rows } = await repl.query<{ consistent_point: string; snapshot_name: string }>(
+        `CREATE_REPLICATION_SLOT "${this.o.slot}" LOGICAL pgoutput EXPORT_SNAPSHOT`,
+      );
+      const { consistent_point: lsn, snapshot_name: snapshot } = rows[0];
+      const copied = await this.o.source.transaction(async (tx) => {
+        await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        await tx.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, "''")}'`);
+        return copyTables(
+          tx,
+          this.o.schema,
+          this.o.applier,
+          { table: 0, after: null },
+          async () => undefined,
+          ctl.stopped,
+        );
+      });
+      return copied ? lsn : null;
+    } finally {
+      await repl.end().catch(() => undefined);
+    }
   }
 
   /** Drops our slot (ending the session that holds it, e.g. a killed run's walsender). */
@@ -80,22 +114,21 @@ export class ReplicationRunner {
     await this.o.source.query('SELECT pg_drop_replication_slot($1)', [this.o.slot]);
   }
 
-  /** Creates the publication and slot when missing; true when the slot was created now. */
-  private async setup(): Promise<boolean> {
-    const { rows: pubs } = await this.o.source.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [
+  private async slotExists(): Promise<boolean> {
+    const { rows } = await this.o.source.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [
+      this.o.slot,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** Creates the publication on the six tables when missing. */
+  private async ensurePublication(): Promise<void> {
+    const { rows } = await this.o.source.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [
       this.o.publication,
     ]);
-    if (pubs.length === 0) {
-      const tables = SOURCE_TABLES.map((t) => qualified(this.o.schema, t)).join(', ');
-      await this.o.source.exec(`CREATE PUBLICATION "${this.o.publication}" FOR TABLE ${tables}`);
-    }
-    const { rows: slots } = await this.o.source.query(
-      'SELECT 1 FROM pg_replication_slots WHERE slot_name = $1',
-      [this.o.slot],
-    );
-    if (slots.length > 0) return false;
-    await this.o.source.query(`SELECT pg_create_logical_replication_slot($1, 'pgoutput')`, [this.o.slot]);
-    return true;
+    if (rows.length > 0) return;
+    const tables = SOURCE_TABLES.map((t) => qualified(this.o.schema, t)).join(', ');
+    await this.o.source.exec(`CREATE PUBLICATION "${this.o.publication}" FOR TABLE ${tables}`);
   }
 
   private stream(fromLsn: string | null, ctl: RunControl): Promise<void> {
