@@ -16,7 +16,10 @@ export async function scratchDatabase(): Promise<{ url: string; name: string; dr
   const name = `bench_sources_${randomBytes(4).toString('hex')}`;
   await withClient(ADMIN_URL, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
-  const ddl = await readFile(new URL('../../test/fixtures/flexiroaster_schema.sql', import.meta.url), 'utf8');
+  const ddl = await readFile(
+    new URL('../../src/adapters/source/demo/flexiroaster_schema.sql', import.meta.url),
+    'utf8',
+  );
   await withClient(url, (c) => c.query(ddl));
   return {
     url,

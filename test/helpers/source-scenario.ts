@@ -15,7 +15,7 @@ import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './pg.js';
 
 const CHILD = fileURLToPath(new URL('./source-child.ts', import.meta.url));
-const FIXTURE = new URL('../fixtures/flexiroaster_schema.sql', import.meta.url);
+const FIXTURE = new URL('../../src/adapters/source/demo/flexiroaster_schema.sql', import.meta.url);
 
 export interface ScenarioEnv {
   db: TestDatabase;

@@ -1,4 +1,4 @@
--- FlexiRoaster Supabase tables (as in test/fixtures); the demo creates them in a schema of its own (public. and auth. are replaced).
+-- FlexiRoaster Supabase tables (public schema; auth.users is a stub). The demo creates them in a schema of its own (public. and auth. replaced); source tests load them as they are.
 CREATE SCHEMA IF NOT EXISTS auth;
 CREATE TABLE IF NOT EXISTS auth.users (id uuid PRIMARY KEY DEFAULT gen_random_uuid());
 CREATE TABLE public.pipelines (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL, description text,
