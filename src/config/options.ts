@@ -15,8 +15,6 @@ export interface OptionSpec {
   choices?: readonly string[];
   /** Conventional env aliases, weaker than the FLEXIROASTER_ form. */
   aliases?: readonly string[];
-  /** Value is secret: never logged. */
-  secret?: boolean;
 }
 
 export const SERVE_OPTIONS = [
@@ -38,7 +36,6 @@ export const SERVE_OPTIONS = [
     type: 'string',
     default: null,
     aliases: ['DATABASE_URL'],
-    secret: true,
     doc: "The service's own store on a Postgres 14+ server instead of PGlite.",
   },
   {
@@ -76,7 +73,6 @@ export const SERVE_OPTIONS = [
     flag: 'api-keys',
     type: 'string',
     default: null,
-    secret: true,
     doc: 'API keys with scopes: `key1:read,ingest;key2:admin`.',
   },
   {
@@ -122,7 +118,6 @@ export const SERVE_OPTIONS = [
     type: 'string',
     default: null,
     aliases: ['SOURCE_DATABASE_URL'],
-    secret: true,
     doc: 'The FlexiRoaster (Supabase/Postgres) database to follow. No URL, no change consumer.',
   },
   { flag: 'source-schema', type: 'string', default: 'public', doc: 'Schema of the FlexiRoaster tables.' },

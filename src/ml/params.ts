@@ -87,16 +87,3 @@ function check(model: string, name: string, spec: ParamSpec, value: unknown): un
     }
   }
 }
-
-/** One line per parameter, for docs and `--help`. */
-export function describeParams(table: ParamTable): string[] {
-  return Object.entries(table).map(([name, s]) => {
-    const bounds =
-      s.kind === 'number'
-        ? ` [${s.min ?? '-inf'}, ${s.max ?? 'inf'}]${s.words ? ` or ${s.words.join('/')}` : ''}`
-        : s.kind === 'enum'
-          ? ` (${s.choices.join('|')})`
-          : '';
-    return `${name} = ${JSON.stringify(s.default)}${bounds}: ${s.doc}`;
-  });
-}
