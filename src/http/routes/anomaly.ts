@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AnomalyService } from '../../app/index.js';
 import type { AnomalyListQuery } from '../../ports/index.js';
-import { ValidationError } from '../../shared/index.js';
 import { ErrorSchema } from '../schemas.js';
+import { parseListQuery, type ListQueryInput } from '../list-query.js';
 
 /** What the anomaly routes call (the AnomalyService). */
 export type AnomalyRoutesService = Pick<
@@ -54,28 +54,10 @@ const ListQuery = Type.Object({
   min_score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
 });
 
-type ListQueryInput = { limit?: number; offset?: number; since?: string; until?: string } & Pick<
-  AnomalyListQuery,
-  'pipeline_id' | 'kind' | 'min_score'
->;
+type AnomalyQueryInput = ListQueryInput & Pick<AnomalyListQuery, 'kind' | 'min_score'>;
 
-function listQuery(q: ListQueryInput): AnomalyListQuery {
-  const time = (name: 'since' | 'until'): number | undefined => {
-    const v = q[name];
-    if (v === undefined) return undefined;
-    const t = Date.parse(v);
-    if (!Number.isFinite(t)) throw new ValidationError(name, `${name} must be an ISO-8601 time`);
-    return t;
-  };
-  return {
-    limit: q.limit ?? 50,
-    offset: q.offset ?? 0,
-    since: time('since'),
-    until: time('until'),
-    pipeline_id: q.pipeline_id,
-    kind: q.kind,
-    min_score: q.min_score,
-  };
+function listQuery(q: AnomalyQueryInput): AnomalyListQuery {
+  return { ...parseListQuery(q), kind: q.kind, min_score: q.min_score };
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -141,7 +123,7 @@ export async function anomalyRoutes(
       },
     },
     async (request) => {
-      const page = await deps.anomaly.listAnomalies(listQuery(request.query as ListQueryInput));
+      const page = await deps.anomaly.listAnomalies(listQuery(request.query as AnomalyQueryInput));
       return { items: page.items.map((a) => ({ ...a, detected_at: iso(a.detected_at) })), total: page.total };
     },
   );
@@ -157,7 +139,7 @@ export async function anomalyRoutes(
       },
     },
     async (request) => {
-      const page = await deps.anomaly.listIncidents(listQuery(request.query as ListQueryInput));
+      const page = await deps.anomaly.listIncidents(listQuery(request.query as AnomalyQueryInput));
       return {
         items: page.items.map((i) => ({
           ...i,

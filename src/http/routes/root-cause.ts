@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { LogMiningService, RecommendationService, RootCauseService } from '../../app/index.js';
-import type { TimedPageQuery } from '../../ports/index.js';
-import { NotFoundError, ValidationError } from '../../shared/index.js';
+import { NotFoundError } from '../../shared/index.js';
 import { ErrorSchema } from '../schemas.js';
+import { parseListQuery, type ListQueryInput } from '../list-query.js';
 
 /** What the root-cause, recommendation, insight and template routes call. */
 export interface LogInsightRoutesService {
@@ -101,26 +101,6 @@ const TimedPage = Type.Composite([Page, Times]);
 const PipelinePage = Type.Composite([TimedPage, Type.Object({ pipeline_id: Type.Optional(Type.String()) })]);
 const Id = (name: string) => Type.Object({ [name]: Type.String({ minLength: 1, maxLength: 256 }) });
 
-type PageQuery = { limit?: number; offset?: number; pipeline_id?: string; since?: string; until?: string };
-
-/** The list conventions: limit (default 50), offset, pipeline_id, since and until as ISO-8601. */
-function page(q: PageQuery): TimedPageQuery {
-  const time = (name: 'since' | 'until'): number | undefined => {
-    const v = q[name];
-    if (v === undefined) return undefined;
-    const t = Date.parse(v);
-    if (!Number.isFinite(t)) throw new ValidationError(name, `${name} must be an ISO-8601 time`);
-    return t;
-  };
-  return {
-    limit: q.limit ?? 50,
-    offset: q.offset ?? 0,
-    pipeline_id: q.pipeline_id,
-    since: time('since'),
-    until: time('until'),
-  };
-}
-
 /** Root cause (on request and per failed execution), recommendations, insights and log templates. */
 export async function logInsightRoutes(
   app: FastifyInstance,
@@ -202,7 +182,7 @@ export async function logInsightRoutes(
         response: { 200: InsightsResponse },
       },
     },
-    async (request) => recommendations.insights(page(request.query as PageQuery)),
+    async (request) => recommendations.insights(parseListQuery(request.query as ListQueryInput)),
   );
 
   app.get(
@@ -218,7 +198,7 @@ export async function logInsightRoutes(
     },
     async (request) => {
       const { pipeline_id } = request.params as { pipeline_id: string };
-      return recommendations.insights({ ...page(request.query as PageQuery), pipeline_id });
+      return recommendations.insights({ ...parseListQuery(request.query as ListQueryInput), pipeline_id });
     },
   );
 
@@ -254,6 +234,6 @@ export async function logInsightRoutes(
         },
       },
     },
-    async (request) => logs.templates(page(request.query as PageQuery)),
+    async (request) => logs.templates(parseListQuery(request.query as ListQueryInput)),
   );
 }
