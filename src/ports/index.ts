@@ -3,3 +3,5 @@ export * from './pipelines.js';
 export * from './anomalies.js';
 export * from './models.js';
 export * from './logs.js';
+export * from './healing.js';
+export * from './write-back.js';
