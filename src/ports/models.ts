@@ -18,10 +18,24 @@ export interface ModelVersion {
   feature_names: string[];
   metrics: Record<string, unknown>;
   created_at: number;
+  /** Share of pipelines (0–1) a `canary` serves; null in every other status. */
+  rollout_share: number | null;
+  /** The version that was `full` when this one last became `full` (what a rollback returns to). */
+  previous_full: string | null;
 }
 
 /** A version without its artifact (lists). */
 export type ModelVersionInfo = Omit<ModelVersion, 'artifact'>;
+
+/** One version's status change, applied only if the version still has status `from`. */
+export interface StatusChange {
+  model_version: string;
+  from: ModelStatus;
+  to: ModelStatus;
+  rollout_share: number | null;
+  /** Replaces `previous_full` when given; left as it is when omitted. */
+  previous_full?: string | null;
+}
 
 /** Where model versions are kept. */
 export interface ModelStore {
@@ -30,11 +44,36 @@ export interface ModelStore {
   get(kind: ModelKind, modelVersion: string): Promise<ModelVersion | null>;
   /** The newest version of the kind in one of `statuses`, or null. */
   latest(kind: ModelKind, statuses: readonly ModelStatus[]): Promise<ModelVersion | null>;
+  /** Every version of the kind in one of `statuses`, newest first, with artifacts. */
+  withStatus(kind: ModelKind, statuses: readonly ModelStatus[]): Promise<ModelVersion[]>;
   /** Newest first, without artifacts. */
   list(
     kind: ModelKind,
     q: { limit: number; offset: number },
   ): Promise<{ items: ModelVersionInfo[]; total: number }>;
-  /** Changes a version's status; false when there is no such version. */
-  setStatus(kind: ModelKind, modelVersion: string, status: ModelStatus): Promise<boolean>;
+  /**
+   * Applies the changes in order in one transaction. When a version no longer has its `from` status
+   * (another process moved it), nothing is applied and the call fails with CONFLICT.
+   */
+  update(kind: ModelKind, changes: readonly StatusChange[]): Promise<void>;
+}
+
+/** One scored request whose outcome is known: the version's score (a probability) and the label. */
+export interface ScoredOutcome {
+  model_version: string;
+  /** The version's probability of the positive class, in [0, 1]. */
+  score: number;
+  /** 1 when the positive class happened (the run failed, the anomaly was real). */
+  label: 0 | 1;
+  /** When the request was scored, epoch ms. */
+  at: number;
+}
+
+/** Labelled scores per model version, to compare versions on the same recent requests. */
+export interface ModelOutcomes {
+  /**
+   * Outcomes scored by any of `modelVersions` of the kind at or after `since` (epoch ms), whose
+   * label is known; shadow scores included. Order is not significant.
+   */
+  scoredOutcomes(kind: ModelKind, modelVersions: string[], since: number): Promise<ScoredOutcome[]>;
 }

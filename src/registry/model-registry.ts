@@ -3,7 +3,10 @@ import { AppError, hashKey, NotFoundError, type Clock } from '../shared/index.js
 import { canTransition, versionName } from './rollout.js';
 
 /** What training hands the registry; it adds version, status and creation time. */
-export type ModelDraft = Omit<ModelVersion, 'model_version' | 'status' | 'created_at'>;
+export type ModelDraft = Omit<
+  ModelVersion,
+  'model_version' | 'status' | 'created_at' | 'rollout_share' | 'previous_full'
+>;
 
 /**
  * Model versions of every kind: registers what training produced, answers which version is in use,
@@ -25,11 +28,14 @@ export class ModelRegistry {
     // The same artifact registered twice in one second: the second gets a suffix, never a clash.
     let name = base;
     for (let n = 2; (await this.store.get(draft.kind, name)) !== null; n++) name = `${base}-${n}`;
+    const replaced = await this.store.latest(draft.kind, ['full']);
     const version: ModelVersion = {
       ...draft,
       model_version: name,
       status: 'full',
       created_at: createdAt,
+      rollout_share: null,
+      previous_full: replaced?.model_version ?? null,
     };
     await this.store.insert(version, ['full']);
     return version;
@@ -55,6 +61,6 @@ export class ModelRegistry {
     if (!canTransition(v.status, to)) {
       throw new AppError('CONFLICT', `${kind} model ${modelVersion} cannot go from ${v.status} to ${to}`);
     }
-    await this.store.setStatus(kind, modelVersion, to);
+    await this.store.update(kind, [{ model_version: modelVersion, from: v.status, to, rollout_share: null }]);
   }
 }
