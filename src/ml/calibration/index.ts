@@ -9,3 +9,10 @@ export {
   PLATT_MODEL,
   ISOTONIC_MODEL,
 } from './serialize.js';
+export {
+  averageCalibrated,
+  crossFitCalibrated,
+  stratifiedFolds,
+  type CalibrationMethod,
+  type CrossFitMember,
+} from './cross-fit.js';
