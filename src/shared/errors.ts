@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'INVALID_HYPERPARAMETER',
   'MODEL_INVALID',
   'NOT_TRAINED',
+  'RUNBOOK_INVALID',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
