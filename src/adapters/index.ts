@@ -24,3 +24,17 @@ export { ensureDemoSchema, pruneDemoRows, writeDemoRows, type DemoRows } from '.
 export { SqlTemplateStore } from './logs/sql-template-store.js';
 export { SqlRootCauseStore } from './logs/sql-root-cause-store.js';
 export { SqlInsightStore } from './insights/sql-insight-store.js';
+export { SqlWriteBackLedger } from './write-back/sql-write-back-ledger.js';
+export { SqlWriteBackTarget } from './write-back/sql-write-back-target.js';
+export {
+  WebhookExecutor,
+  webhookSignature,
+  WEBHOOK_HEADERS,
+  type WebhookExecutorOptions,
+} from './healing/webhook-executor.js';
+export {
+  FlexiRoasterExecutor,
+  FLEXIROASTER_ACTIONS,
+  type FlexiRoasterExecutorOptions,
+} from './healing/flexiroaster-executor.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './healing/http-call.js';
