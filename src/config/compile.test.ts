@@ -31,6 +31,20 @@ describe('compileServeConfig', () => {
     expect(compileServeConfig({ flags: { demo: true }, env: { DATABASE_URL: 'x' } }).demo).toBe(true);
   });
 
+  it('writes back by default only to the demo schema, and refuses write-back with no target', () => {
+    const compile = (flags: Record<string, unknown>, env: Record<string, string> = {}) =>
+      compileServeConfig({ flags, env }).writeBack;
+    expect(compile({})).toBe(true);
+    expect(compile({ demo: false })).toBe(false);
+    expect(compile({}, { SOURCE_DATABASE_URL: 'postgres://src' })).toBe(false);
+    expect(compile({ demo: true }, { SOURCE_DATABASE_URL: 'postgres://src' })).toBe(false);
+    expect(compile({ writeBack: true }, { SOURCE_DATABASE_URL: 'postgres://src' })).toBe(true);
+    expect(compile({ writeBack: false })).toBe(false);
+    expect(() => compile({ demo: false, writeBack: true })).toThrow(
+      /--write-back needs --source-database-url/,
+    );
+  });
+
   it('rejects bad values naming the option', () => {
     expect(() => compileServeConfig({ flags: { port: 'abc' }, env: {} })).toThrow(/--port/);
     expect(() => compileServeConfig({ flags: {}, env: { FLEXIROASTER_DEMO: 'maybe' } })).toThrow(

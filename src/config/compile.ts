@@ -23,8 +23,10 @@ export interface ApiKey {
 }
 
 /** The compiled, validated, frozen configuration passed to every part of the service. */
-export interface ServeConfig extends Omit<RawServeConfig, 'demo' | 'apiKeys' | 'apiKeysFile'> {
+export interface ServeConfig extends Omit<RawServeConfig, 'demo' | 'writeBack' | 'apiKeys' | 'apiKeysFile'> {
   demo: boolean;
+  /** Write-back on: to the source database, or (the demo without one) to the demo schema. */
+  writeBack: boolean;
   windowMs: number;
   retentionMs: number;
   bodyLimitBytes: number;
@@ -67,10 +69,19 @@ export function compileServeConfig(sources: ConfigSources): Readonly<ServeConfig
       { field: 'host' },
     );
   }
-  const { demo, apiKeys: _k, apiKeysFile: _f, ...rest } = r;
+  const { demo: demoFlag, writeBack, apiKeys: _k, apiKeysFile: _f, ...rest } = r;
+  const demo = demoFlag ?? (r.databaseUrl === null && r.sourceDatabaseUrl === null);
+  // The write-back target: the source database, else the demo's schema (written by default).
+  const demoTarget = demo && r.sourceDatabaseUrl === null;
+  if (writeBack === true && r.sourceDatabaseUrl === null && !demo) {
+    throw new AppError('CONFIG_INVALID', '--write-back needs --source-database-url (or the demo)', {
+      field: 'write-back',
+    });
+  }
   return Object.freeze({
     ...rest,
-    demo: demo ?? (r.databaseUrl === null && r.sourceDatabaseUrl === null),
+    demo,
+    writeBack: writeBack ?? demoTarget,
     windowMs: r.windowMinutes * 60_000,
     retentionMs: r.retentionDays * 86_400_000,
     bodyLimitBytes: Math.round(r.bodyLimitMb * 1024 * 1024),

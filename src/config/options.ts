@@ -173,6 +173,28 @@ export const SERVE_OPTIONS = [
     doc: 'Durable consumer name; acknowledged only once a metric is durable.',
   },
   {
+    flag: 'write-back',
+    type: 'bool',
+    default: null,
+    doc: "Write insights and alerts back to FlexiRoaster's ai_insights and alerts tables (--source-database-url and --source-schema; with the demo and no source URL, the demo schema). Default: on when that target is the demo schema, off for a user's database.",
+  },
+  {
+    flag: 'write-back-interval-ms',
+    type: 'int',
+    default: 5000,
+    min: 100,
+    max: 3_600_000,
+    doc: 'Time between write-back passes (each also reads dismissals back; a target that is down is retried on the next).',
+  },
+  {
+    flag: 'write-back-batch',
+    type: 'int',
+    default: 500,
+    min: 1,
+    max: 10_000,
+    doc: 'Insights or incidents written per batch.',
+  },
+  {
     flag: 'otlp-pipeline-attribute',
     type: 'string',
     default: 'pipeline_id',
