@@ -6,3 +6,5 @@ export * from './log-mining.js';
 export * from './root-cause-service.js';
 export * from './recommendation-service.js';
 export * from './template-signals.js';
+export * from './write-back-service.js';
+export * from './write-back-mapping.js';
