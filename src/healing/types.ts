@@ -263,7 +263,8 @@ export interface Runbook {
   enabled: boolean;
   /** Higher first; ties by name. */
   priority: number;
-  mode: RunbookMode;
+  /** null: the service's default (GuardConfig.defaultMode, dry_run unless the operator turns it off). */
+  mode: RunbookMode | null;
   /** Every action of this runbook waits for a human, whatever its risk. */
   requires_approval: boolean;
   when: Condition;
@@ -288,7 +289,8 @@ export interface DecidedAction {
   index: number;
   pipeline_id: string;
   runbook: string;
-  mode: RunbookMode;
+  /** The runbook's mode; null = the service's default (GuardConfig.defaultMode). */
+  mode: RunbookMode | null;
   requires_approval: boolean;
   risk: RiskLevel;
   trigger: Trigger;
@@ -335,8 +337,8 @@ export const GUARD_NAMES = [
   'cooldown',
   'rate_limit',
   'fleet_cap',
-  'approval',
   'dry_run',
+  'approval',
 ] as const;
 export type GuardName = (typeof GUARD_NAMES)[number];
 
@@ -365,6 +367,8 @@ export interface GuardConfig {
   killSwitch: boolean;
   /** Global dry run: every action is planned and audited, none executed. */
   dryRun: boolean;
+  /** Mode of runbooks that do not set one: dry_run until an operator turns it off (`live`). */
+  defaultMode: RunbookMode;
   /** Actions of this risk or above wait for a human. */
   approvalRisk: RiskLevel;
   /** These actions wait for a human whatever their risk. */
