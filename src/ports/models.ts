@@ -37,6 +37,15 @@ export interface StatusChange {
   previous_full?: string | null;
 }
 
+/** A page of versions: of one kind or all, created in [since, until) (epoch ms) when given. */
+export interface ModelListQuery {
+  kind?: ModelKind;
+  limit: number;
+  offset: number;
+  since?: number;
+  until?: number;
+}
+
 /** Where model versions are kept. */
 export interface ModelStore {
   /** Adds a version; with `retire`, the kind's versions in those statuses become `retired` in the same transaction. */
@@ -47,10 +56,7 @@ export interface ModelStore {
   /** Every version of the kind in one of `statuses`, newest first, with artifacts. */
   withStatus(kind: ModelKind, statuses: readonly ModelStatus[]): Promise<ModelVersion[]>;
   /** Newest first, without artifacts. */
-  list(
-    kind: ModelKind,
-    q: { limit: number; offset: number },
-  ): Promise<{ items: ModelVersionInfo[]; total: number }>;
+  list(q: ModelListQuery): Promise<{ items: ModelVersionInfo[]; total: number }>;
   /**
    * Applies the changes in order in one transaction. When a version no longer has its `from` status
    * (another process moved it), nothing is applied and the call fails with CONFLICT.

@@ -64,7 +64,7 @@ for (const backend of await storeBackends('anomaly_store')) {
       const x = { data: Float64Array.from([30, 205, 0, 50, 45, 0, 0]), rows: 1, cols: 7 };
       expect(back.forest.scoreSamples(x)[0]).toBe(model.forest.scoreSamples(x)[0]);
 
-      const list = await registry.list('anomaly', { limit: 10, offset: 0 });
+      const list = await registry.list({ kind: 'anomaly', limit: 10, offset: 0 });
       expect(list.total).toBe(2);
       expect(list.items.map((v) => [v.model_version, v.status])).toEqual([
         [second.model_version, 'full'],
@@ -72,14 +72,6 @@ for (const backend of await storeBackends('anomaly_store')) {
       ]);
       expect(list.items[0]).not.toHaveProperty('artifact');
 
-      await registry.transition('anomaly', first.model_version, 'shadow');
-      await expect(registry.transition('anomaly', first.model_version, 'retired')).resolves.toBeUndefined();
-      await expect(registry.transition('anomaly', second.model_version, 'canary')).rejects.toMatchObject({
-        code: 'CONFLICT',
-      });
-      await expect(registry.transition('anomaly', 'nope', 'full')).rejects.toMatchObject({
-        code: 'NOT_FOUND',
-      });
       const again = await registry.registerFull({ ...draft, metrics: { training_alert_rate: 0.05 } });
       expect(again.model_version).toBe(`${second.model_version}-2`);
     });

@@ -1,5 +1,6 @@
 import type {
   ModelKind,
+  ModelListQuery,
   ModelStatus,
   ModelStore,
   ModelVersion,
@@ -102,18 +103,19 @@ export class SqlModelStore implements ModelStore {
     return row === undefined ? null : { ...toInfo(row), artifact: row.artifact };
   }
 
-  async list(
-    kind: ModelKind,
-    q: { limit: number; offset: number },
-  ): Promise<{ items: ModelVersionInfo[]; total: number }> {
+  async list(q: ModelListQuery): Promise<{ items: ModelVersionInfo[]; total: number }> {
+    const where = `($1::text IS NULL OR kind = $1)
+      AND ($2::float8 IS NULL OR created_at >= to_timestamp($2::float8 / 1000))
+      AND ($3::float8 IS NULL OR created_at < to_timestamp($3::float8 / 1000))`;
+    const params = [q.kind ?? null, q.since ?? null, q.until ?? null];
     const [items, total] = await Promise.all([
       this.sql.query<Row>(
-        `SELECT ${INFO_COLS} FROM ${S}.model_registry WHERE kind = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3`,
-        [kind, q.limit, q.offset],
+        `SELECT ${INFO_COLS} FROM ${S}.model_registry WHERE ${where} ORDER BY seq DESC LIMIT $4 OFFSET $5`,
+        [...params, q.limit, q.offset],
       ),
       this.sql.query<{ total: number }>(
-        `SELECT count(*)::int AS total FROM ${S}.model_registry WHERE kind = $1`,
-        [kind],
+        `SELECT count(*)::int AS total FROM ${S}.model_registry WHERE ${where}`,
+        params,
       ),
     ]);
     return { items: items.rows.map(toInfo), total: total.rows[0]?.total ?? 0 };
