@@ -38,3 +38,11 @@ export {
   type FlexiRoasterExecutorOptions,
 } from './healing/flexiroaster-executor.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './healing/http-call.js';
+export { SqlActionStore } from './healing/sql-action-store.js';
+export { SqlApprovalStore } from './healing/sql-approval-store.js';
+export { SqlAuditStore } from './healing/sql-audit-store.js';
+export {
+  SqlHealingSettingsStore,
+  SqlOutcomeLabelStore,
+  SqlPipelineLeaseStore,
+} from './healing/sql-healing-state.js';

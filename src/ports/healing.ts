@@ -82,7 +82,7 @@ export interface HealingTrigger {
 }
 
 /** One remediation action as stored. Times: epoch ms. */
-export interface ActionRow {
+export type ActionRow = {
   id: string;
   idempotency_key: string;
   pipeline_id: string;
@@ -102,7 +102,7 @@ export interface ActionRow {
   verification: Record<string, unknown> | null;
   created_at: number;
   updated_at: number;
-}
+};
 
 /** What may change on an action after it was planned. */
 export type ActionPatch = Partial<
@@ -140,7 +140,7 @@ export interface ActionStore {
 }
 
 /** A training label: whether an action fixed what its anomaly, incident or prediction pointed at. */
-export interface OutcomeLabelRow {
+export type OutcomeLabelRow = {
   id: string;
   action_id: string;
   trigger_kind: HealingTrigger['kind'];
@@ -150,7 +150,7 @@ export interface OutcomeLabelRow {
   action: string;
   label: 'fixed' | 'not_fixed';
   created_at: number;
-}
+};
 
 /** Outcome labels the anomaly and prediction training read. */
 export interface OutcomeLabelStore {
@@ -160,7 +160,7 @@ export interface OutcomeLabelStore {
 }
 
 /** A human's go-ahead for a risky action. */
-export interface ApprovalRow {
+export type ApprovalRow = {
   id: string;
   action_id: string;
   pipeline_id: string;
@@ -171,7 +171,7 @@ export interface ApprovalRow {
   expires_at: number;
   decided_at: number | null;
   decided_by: string | null;
-}
+};
 
 /** Approvals: pending until decided or expired. */
 export interface ApprovalStore {
@@ -197,7 +197,7 @@ export interface ApprovalStore {
 export type AuditKind = 'decision' | 'execution' | 'verification' | 'approval' | 'control';
 
 /** One append-only audit record. `detail` holds inputs, model versions, guard results, calls, answers. */
-export interface AuditEntry {
+export type AuditEntry = {
   id: string;
   at: number;
   kind: AuditKind;
@@ -207,7 +207,7 @@ export interface AuditEntry {
   status: string | null;
   runbook: string | null;
   detail: Record<string, unknown>;
-}
+};
 
 /** The audit log: appended to, listed, and pruned by retention only. */
 export interface AuditStore {

@@ -1,0 +1,91 @@
+import type {
+  HealingSettings,
+  HealingSettingsStore,
+  OutcomeLabelRow,
+  OutcomeLabelStore,
+  Page,
+  PipelineLeaseStore,
+  SqlClient,
+  TimedPageQuery,
+} from '../../ports/index.js';
+import { listPage, ms, S, ts } from './sql-query.js';
+
+const OUTCOME_COLS = `id, action_id, trigger_kind, trigger_id, pipeline_id, execution_id, action, label, ${ms('created_at')}`;
+
+/** Outcome labels of remediation actions (training reads them). */
+export class SqlOutcomeLabelStore implements OutcomeLabelStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  async add(row: OutcomeLabelRow): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO ${S}.healing_outcomes (id, action_id, trigger_kind, trigger_id, pipeline_id, execution_id, action, label, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ${ts(9)}) ON CONFLICT (action_id) DO NOTHING`,
+      [
+        row.id,
+        row.action_id,
+        row.trigger_kind,
+        row.trigger_id,
+        row.pipeline_id,
+        row.execution_id,
+        row.action,
+        row.label,
+        row.created_at,
+      ],
+    );
+  }
+
+  list(q: TimedPageQuery): Promise<Page<OutcomeLabelRow>> {
+    return listPage<OutcomeLabelRow>(this.sql, 'healing_outcomes', OUTCOME_COLS, 'created_at', 'id', q);
+  }
+}
+
+/** Kill switch and disabled runbooks, one row each. */
+export class SqlHealingSettingsStore implements HealingSettingsStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  async load(): Promise<HealingSettings> {
+    const r = await this.sql.query<{ key: string; value: unknown }>(
+      `SELECT key, value FROM ${S}.healing_settings`,
+    );
+    const get = (key: string) => r.rows.find((row) => row.key === key)?.value;
+    const kill = get('kill_switch');
+    const disabled = get('disabled_runbooks');
+    return {
+      kill_switch: typeof kill === 'boolean' ? kill : null,
+      disabled_runbooks: Array.isArray(disabled)
+        ? disabled.filter((d): d is string => typeof d === 'string')
+        : [],
+    };
+  }
+
+  async save(settings: HealingSettings): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO ${S}.healing_settings (key, value) VALUES ('kill_switch', $1::jsonb), ('disabled_runbooks', $2::jsonb)
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+      [JSON.stringify(settings.kill_switch), JSON.stringify(settings.disabled_runbooks)],
+    );
+  }
+}
+
+/** Pipeline leases as rows: taken when free, lapsed, or already ours (one statement, so no race). */
+export class SqlPipelineLeaseStore implements PipelineLeaseStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  async acquire(pipelineId: string, owner: string, nowMs: number, ttlMs: number): Promise<boolean> {
+    const r = await this.sql.query<{ owner: string }>(
+      `INSERT INTO ${S}.healing_leases (pipeline_id, owner, expires_at) VALUES ($1, $2, ${ts(3)})
+       ON CONFLICT (pipeline_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+         WHERE ${S}.healing_leases.owner = EXCLUDED.owner OR ${S}.healing_leases.expires_at <= ${ts(4)}
+       RETURNING owner`,
+      [pipelineId, owner, nowMs + ttlMs, nowMs],
+    );
+    return r.rows.length > 0;
+  }
+
+  async release(pipelineId: string, owner: string): Promise<void> {
+    await this.sql.query(`DELETE FROM ${S}.healing_leases WHERE pipeline_id = $1 AND owner = $2`, [
+      pipelineId,
+      owner,
+    ]);
+  }
+}
