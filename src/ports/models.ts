@@ -65,7 +65,8 @@ export interface ModelStore {
 }
 
 /** One scored request whose outcome is known: the version's score (a probability) and the label. */
-export interface ScoredOutcome {
+// A type, not an interface, so that it can be a query's row type (Record<string, unknown>).
+export type ScoredOutcome = {
   model_version: string;
   /** The version's probability of the positive class, in [0, 1]. */
   score: number;
@@ -73,7 +74,7 @@ export interface ScoredOutcome {
   label: 0 | 1;
   /** When the request was scored, epoch ms. */
   at: number;
-}
+};
 
 /** Labelled scores per model version, to compare versions on the same recent requests. */
 export interface ModelOutcomes {
