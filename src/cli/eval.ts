@@ -3,6 +3,7 @@ import { registerEvalGbdt } from './eval-gbdt.js';
 import { registerEvalIforest } from './eval-iforest.js';
 import { registerEvalNab } from './eval-nab.js';
 import { registerEvalLogs } from './eval-logs.js';
+import { registerEvalPrediction } from './eval-prediction.js';
 
 /** `flexiroaster eval …`: measure the engines on files. Each evaluator registers itself here. */
 export function registerEval(program: Command): void {
@@ -13,4 +14,5 @@ export function registerEval(program: Command): void {
   registerEvalGbdt(evalCmd);
   registerEvalNab(evalCmd);
   registerEvalLogs(evalCmd);
+  registerEvalPrediction(evalCmd);
 }
