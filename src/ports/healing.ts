@@ -100,6 +100,8 @@ export type ActionRow = {
   attempts: number;
   result: ExecutionResult | null;
   verification: Record<string, unknown> | null;
+  /** The decided action as the healing room made it (what an approval resumes). */
+  decided: Record<string, unknown> | null;
   created_at: number;
   updated_at: number;
 };

@@ -31,6 +31,7 @@ const action = (over: Partial<ActionRow> = {}): ActionRow => ({
   attempts: 0,
   result: null,
   verification: null,
+  decided: { decision_key: 'd1', risk: 'low' },
   created_at: T0,
   updated_at: T0,
   ...over,

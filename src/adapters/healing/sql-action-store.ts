@@ -10,7 +10,7 @@ import type {
 import { listPage, ms, S, ts } from './sql-query.js';
 
 const COLS = `id, idempotency_key, pipeline_id, execution_id, stage_id, action, params, runbook, status, reason,
-  trigger_kind, trigger_id, executor, attempts, result, verification, ${ms('created_at')}, ${ms('updated_at')}`;
+  trigger_kind, trigger_id, executor, attempts, result, verification, decided, ${ms('created_at')}, ${ms('updated_at')}`;
 
 /** Columns a patch may set, with how their value is passed. */
 const PATCHABLE: Record<keyof ActionPatch, (v: unknown) => unknown> = {
@@ -30,8 +30,8 @@ export class SqlActionStore implements ActionStore {
   async claim(row: ActionRow): Promise<{ inserted: boolean; row: ActionRow }> {
     const inserted = await this.sql.query<ActionRow>(
       `INSERT INTO ${S}.healing_actions (id, idempotency_key, pipeline_id, execution_id, stage_id, action, params,
-         runbook, status, reason, trigger_kind, trigger_id, executor, attempts, result, verification, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, ${ts(17)}, ${ts(18)})
+         runbook, status, reason, trigger_kind, trigger_id, executor, attempts, result, verification, decided, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16::jsonb, $17::jsonb, ${ts(18)}, ${ts(19)})
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING ${COLS}`,
       [
@@ -51,6 +51,7 @@ export class SqlActionStore implements ActionStore {
         row.attempts,
         row.result === null ? null : JSON.stringify(row.result),
         row.verification === null ? null : JSON.stringify(row.verification),
+        row.decided === null ? null : JSON.stringify(row.decided),
         row.created_at,
         row.updated_at,
       ],

@@ -21,6 +21,8 @@ CREATE TABLE flexiroaster_ai.healing_actions (
   attempts integer NOT NULL DEFAULT 0,
   result jsonb,
   verification jsonb,
+  -- The decision as the healing core made it (trigger, risk, mode, keys): an approval resumes it.
+  decided jsonb,
   created_at timestamptz NOT NULL,
   updated_at timestamptz NOT NULL
 );
