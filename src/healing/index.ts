@@ -16,3 +16,29 @@ export {
   type RetryClass,
 } from './retry.js';
 export { DEFAULT_PREFLIGHT_THRESHOLDS, preflightPolicy, preflightThresholds } from './preflight.js';
+export {
+  CONTEXT_FIELDS,
+  CONTEXT_FIELD_FAMILIES,
+  resolveField,
+  type FieldDef,
+  type FieldFamily,
+  type FieldType,
+  type FieldValue,
+  type ResolvedField,
+} from './fields.js';
+export { evaluateCondition, parseCondition } from './conditions.js';
+export { ACTION_PARAMS, defaultAction, parseActionParams, type ParamSpec } from './params.js';
+export {
+  RunbookInvalidError,
+  assertUniqueNames,
+  parseRunbook,
+  parseRunbookText,
+  validateRunbook,
+  type RunbookValidation,
+} from './runbook.js';
+export { nextApplicable, notApplicable, targetStage } from './applicability.js';
+export { actionKey, decisionKey, matchingRunbooks, planDecisions } from './decide.js';
+export { DEFAULT_GUARD_CONFIG, guardConfig } from './guard-config.js';
+export { Guards, type EvaluateOptions, type GivenApproval, type OutcomeEffect } from './guards.js';
+export { VERIFY_MODE, escalation, verifyAction, type VerifyMode } from './verify.js';
+export { anomalyContext, incidentContext, kpisFromSnapshot, signaturesFromPatterns } from './context.js';

@@ -1,0 +1,111 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planDecisions } from './decide.js';
+import { assertUniqueNames, parseRunbookText } from './runbook.js';
+import { makeContext } from './testing.js';
+import type { HealingContext } from './types.js';
+
+const DIR = join(import.meta.dirname, '../../runbooks');
+const runbooks = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()
+  .map((f) => parseRunbookText(readFileSync(join(DIR, f), 'utf8'), f));
+
+function decided(ctx: HealingContext): { runbook: string | null; actions: string[] } {
+  const [d] = planDecisions(runbooks, ctx);
+  return { runbook: d?.runbook ?? null, actions: d?.actions.map((a) => a.spec.action) ?? [] };
+}
+
+describe('shipped runbooks', () => {
+  it('all parse, with unique names', () => {
+    expect(runbooks.length).toBeGreaterThanOrEqual(6);
+    assertUniqueNames(runbooks);
+  });
+
+  it('a quiet pipeline: nothing to do', () => {
+    expect(decided(makeContext())).toEqual({ runbook: null, actions: [] });
+  });
+
+  it('high failure rate + a repeated timeout → retry with backoff + ticket', () => {
+    const ctx = makeContext({
+      kpis: { failure_rate: 0.45 },
+      signatures: [{ signature: 'timeout', count: 6 }],
+      failing_stage: 'extract',
+    });
+    expect(decided(ctx)).toEqual({
+      runbook: 'failure-with-repeated-error',
+      actions: ['retry_stage', 'open_ticket'],
+    });
+    const retry = planDecisions(runbooks, ctx)[0].actions[0];
+    expect(retry.spec).toMatchObject({
+      params: { max_attempts: 3, backoff: { base_ms: 2000, max_ms: 60000 } },
+    });
+    expect(retry.stage).toBe('extract');
+  });
+
+  it('the same with a schema mismatch: no retry, the ladder skips the non-critical stage', () => {
+    const ctx = makeContext({
+      kpis: { failure_rate: 0.45 },
+      signatures: [{ signature: 'schema_mismatch', count: 6 }],
+      failing_stage: 'transform',
+    });
+    const [d] = planDecisions(runbooks, ctx);
+    expect(d.actions.map((a) => [a.spec.action, a.replaces])).toEqual([
+      ['skip_stage', 'retry_stage'],
+      ['open_ticket', null],
+    ]);
+    expect(d.dropped).toEqual([
+      { index: 0, action: 'retry_stage', reason: 'a schema_mismatch error is not worth retrying' },
+    ]);
+  });
+
+  it('latency spike + high CPU → scale workers', () => {
+    expect(decided(makeContext({ kpis: { latency_spike: true, avg_cpu_percent: 92 } }))).toEqual({
+      runbook: 'latency-spike-high-cpu',
+      actions: ['scale_workers'],
+    });
+    expect(decided(makeContext({ kpis: { latency_spike: true, avg_cpu_percent: 50 } })).runbook).toBeNull();
+  });
+
+  it('throughput drop + retry burst → skip a non-critical stage, else pause a non-critical pipeline', () => {
+    const kpis = { throughput_drop: true, retry_frequency: 2.5 };
+    expect(decided(makeContext({ kpis, failing_stage: 'transform' }))).toEqual({
+      runbook: 'throughput-drop-retry-burst-stage',
+      actions: ['skip_stage'],
+    });
+    expect(decided(makeContext({ kpis, failing_stage: 'load' }))).toEqual({
+      runbook: 'throughput-drop-retry-burst-pipeline',
+      actions: ['pause_pipeline', 'notify'],
+    });
+    const critical = makeContext({ kpis, failing_stage: 'load' });
+    critical.pipeline = { ...critical.pipeline, is_critical: true };
+    expect(decided(critical).runbook).toBeNull();
+  });
+
+  it('out of memory → scale workers + ticket (not a retry)', () => {
+    const ctx = makeContext({
+      kpis: { failure_rate: 0.5 },
+      signatures: [{ signature: 'out_of_memory', count: 4 }],
+    });
+    expect(decided(ctx)).toEqual({ runbook: 'out-of-memory', actions: ['scale_workers', 'open_ticket'] });
+  });
+
+  it('a slowdown → a longer timeout; a predicted failure → a notification', () => {
+    expect(decided(makeContext({ kpis: { duration_change_percent: 150 } })).actions).toEqual([
+      'increase_timeout',
+    ]);
+    const predicted = makeContext({
+      trigger: { kind: 'prediction', id: 'pr1', at: 0 },
+      prediction: { id: 'pr1', failure_probability: 0.9, model_version: 'gbdt-3', stage_risks: {} },
+    });
+    expect(decided(predicted)).toEqual({ runbook: 'predicted-failure', actions: ['notify'] });
+  });
+
+  it('a pipeline failing with no known pattern → the first rung of the safe ladder', () => {
+    expect(decided(makeContext({ kpis: { failure_rate: 0.6 } }))).toEqual({
+      runbook: 'safe-ladder',
+      actions: ['retry_stage'],
+    });
+  });
+});
