@@ -1,5 +1,5 @@
 /** A SqlClient wrapper that fails or stalls on demand, to play a database that is down or slow. */
-import type { SqlClient } from '../../src/ports/index.js';
+import type { CopySqlClient } from '../../src/adapters/postgres/client.js';
 
 export interface Faults {
   /** While true every call rejects as a refused connection would. */
@@ -8,15 +8,15 @@ export interface Faults {
   stall: Promise<void> | null;
 }
 
-export type FaultySql = SqlClient & Faults;
+export type FaultySql = CopySqlClient & Faults;
 
 /** Wraps `inner`; faults are off until a test turns them on. */
-export function faultySql(inner: SqlClient): FaultySql {
+export function faultySql(inner: CopySqlClient): FaultySql {
   const faults: Faults = { failing: false, stall: null };
   return Object.assign(faults, wrap(inner, faults));
 }
 
-function wrap(inner: SqlClient, faults: Faults): SqlClient {
+function wrap(inner: CopySqlClient, faults: Faults): CopySqlClient {
   return {
     query: async (sql, params) => {
       await gate(faults, sql);
@@ -25,6 +25,10 @@ function wrap(inner: SqlClient, faults: Faults): SqlClient {
     exec: async (sql) => {
       await gate(faults, sql);
       return inner.exec(sql);
+    },
+    copyBinary: async (target, data) => {
+      await gate(faults, `COPY ${target}`);
+      return inner.copyBinary(target, data);
     },
     transaction: async (fn) => {
       await gate(faults, '');
@@ -39,5 +43,7 @@ async function gate(faults: Faults, sql: string): Promise<void> {
       code: 'ECONNREFUSED',
     });
   }
-  if (faults.stall !== null && sql.includes('INSERT INTO flexiroaster_ai.events')) await faults.stall;
+  const insertsEvents =
+    sql.includes('INSERT INTO flexiroaster_ai.events') || sql.includes('COPY flexiroaster_ai.events');
+  if (faults.stall !== null && insertsEvents) await faults.stall;
 }

@@ -20,19 +20,24 @@ describe('GroupCommitter', () => {
   it('writes concurrent appends as one group and resolves them after it', async () => {
     const r = recorder();
     const durable: WrittenGroup[] = [];
-    const gc = new GroupCommitter(r.write, { groupCommitMs: 2 }, (g) => durable.push(g));
-    await Promise.all([gc.add(['a']), gc.add(['b', 'c']), gc.add(['d'])]);
+    const items: string[][] = [];
+    const gc = new GroupCommitter<string>(r.write, { groupCommitMs: 2 }, (g, _lines, its) => {
+      durable.push(g);
+      items.push([...its]);
+    });
+    await Promise.all([gc.add(['a'], ['A']), gc.add(['b', 'c'], ['B', 'C']), gc.add(['d'], ['D'])]);
     expect(r.writes).toEqual([['a', 'b', 'c', 'd']]);
     expect(durable).toEqual([{ firstSeq: 1, lastSeq: 4, bytes: 0 }]);
+    expect(items).toEqual([['A', 'B', 'C', 'D']]);
     expect(gc.unsyncedEvents).toBe(0);
   });
 
   it('gathers what arrives during a write into the next group', async () => {
     const r = recorder();
     const gc = new GroupCommitter(r.write, { groupCommitMs: 0 }, () => undefined);
-    const first = gc.add(['a']);
+    const first = gc.add(['a'], ['A']);
     await new Promise((resolve) => setImmediate(resolve));
-    const rest = [gc.add(['b']), gc.add(['c'])];
+    const rest = [gc.add(['b'], ['B']), gc.add(['c'], ['C'])];
     await Promise.all([first, ...rest]);
     expect(r.writes).toEqual([['a'], ['b', 'c']]);
   });
@@ -40,16 +45,16 @@ describe('GroupCommitter', () => {
   it('rejects every caller of a failed group and goes on with the next', async () => {
     const r = recorder((call) => call === 1);
     const gc = new GroupCommitter(r.write, { groupCommitMs: 1 }, () => undefined);
-    const failed = [gc.add(['a']), gc.add(['b'])];
+    const failed = [gc.add(['a'], ['A']), gc.add(['b'], ['B'])];
     await Promise.all(failed.map((p) => expect(p).rejects.toThrow('disk full')));
-    await expect(gc.add(['c'])).resolves.toBeUndefined();
+    await expect(gc.add(['c'], ['C'])).resolves.toBeUndefined();
     expect(gc.unsyncedEvents).toBe(0);
   });
 
   it('writes a large group at once instead of waiting', async () => {
     const r = recorder();
     const gc = new GroupCommitter(r.write, { groupCommitMs: 10_000, maxGroupChars: 3 }, () => undefined);
-    await gc.add(['abcd']);
+    await gc.add(['abcd'], ['ABCD']);
     expect(r.writes).toEqual([['abcd']]);
   });
 });

@@ -11,8 +11,10 @@ export interface GroupCommitOptions {
 /** Writes a group durably; resolves after fdatasync. */
 export type WriteGroup = (lines: readonly string[]) => Promise<WrittenGroup>;
 
-interface Gathering {
+interface Gathering<T> {
   lines: string[];
+  /** What each line encodes, same order (handed to onDurable, never written). */
+  items: T[];
   chars: number;
   done: Promise<void>;
   resolve(): void;
@@ -22,9 +24,10 @@ interface Gathering {
 /**
  * Group commit: appends arriving within `groupCommitMs` (or while the previous group is being
  * written) share one write and one fdatasync; every caller of a group resolves once it is synced.
+ * Each line travels with the item it encodes (`T`), so the durable group hands over both.
  */
-export class GroupCommitter {
-  private gathering: Gathering | null = null;
+export class GroupCommitter<T> {
+  private gathering: Gathering<T> | null = null;
   /** Cancels the pending group timer, when one is set. */
   private cancelTimer: (() => void) | null = null;
   private unsynced = 0;
@@ -35,7 +38,7 @@ export class GroupCommitter {
     private readonly write: WriteGroup,
     private readonly options: GroupCommitOptions,
     /** Called with each synced group before its callers resolve. */
-    private readonly onDurable: (group: WrittenGroup, lines: readonly string[]) => void,
+    private readonly onDurable: (group: WrittenGroup, lines: readonly string[], items: readonly T[]) => void,
   ) {
     this.maxGroupChars = options.maxGroupChars ?? 4 * 1024 * 1024;
   }
@@ -45,13 +48,14 @@ export class GroupCommitter {
     return this.unsynced;
   }
 
-  /** Adds the events to the next group; resolves when that group is durable. */
-  add(lines: readonly string[]): Promise<void> {
-    const group = (this.gathering ??= newGathering());
+  /** Adds the lines (`items[i]` is what `lines[i]` encodes) to the next group; resolves when it is durable. */
+  add(lines: readonly string[], items: readonly T[]): Promise<void> {
+    const group = (this.gathering ??= newGathering<T>());
     let chars = 0;
-    for (const line of lines) {
-      group.lines.push(line);
-      chars += line.length;
+    for (let i = 0; i < lines.length; i++) {
+      group.lines.push(lines[i]);
+      group.items.push(items[i]);
+      chars += lines[i].length;
     }
     group.chars += chars;
     this.unsynced += lines.length;
@@ -92,7 +96,7 @@ export class GroupCommitter {
     this.writing = this.write(group.lines).then(
       (written) => {
         this.unsynced -= group.lines.length;
-        this.onDurable(written, group.lines);
+        this.onDurable(written, group.lines, group.items);
         group.resolve();
       },
       (err: unknown) => {
@@ -108,7 +112,7 @@ export class GroupCommitter {
   }
 }
 
-function newGathering(): Gathering {
+function newGathering<T>(): Gathering<T> {
   let resolve: () => void = () => undefined;
   let reject: (error: Error) => void = () => undefined;
   const done = new Promise<void>((res, rej) => {
@@ -117,5 +121,5 @@ function newGathering(): Gathering {
   });
   // Callers that stop listening (timed out, disconnected) must not turn a failure into a crash.
   done.catch(() => undefined);
-  return { lines: [], chars: 0, done, resolve, reject };
+  return { lines: [], items: [], chars: 0, done, resolve, reject };
 }

@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import type { TelemetryEvent } from '../../domain/index.js';
-import type { EventStore, SqlClient, StoreHealth } from '../../ports/index.js';
+import type { EventStore, StoreHealth } from '../../ports/index.js';
 import { StoreUnavailableError, toError, type Clock } from '../../shared/index.js';
 import { readOrCreateJournalId } from '../journal/journal-id.js';
+import type { CopySqlClient } from '../postgres/client.js';
 import { recoverJournal, type RecoveredJournal } from '../journal/recover.js';
 import { deleteFlushedSegments } from '../journal/segments.js';
 import { JournalWriter, type WrittenGroup } from '../journal/writer.js';
@@ -17,7 +18,8 @@ import { readCheckpoint } from './sql/read-checkpoint.js';
 import { maxEventId, scanLatestPage } from './sql/scan-latest.js';
 
 export interface JournaledEventStoreOptions {
-  sql: SqlClient;
+  /** The database; flushes bulk-load with COPY. */
+  sql: CopySqlClient;
   /** Folder of the journal segments, created if missing. One process at a time: the caller locks it. */
   journalDir: string;
   /** Longest wait to gather appends into one durable write; 0 = the current tick. @default 2 */
@@ -61,7 +63,7 @@ const systemClock: Clock = { now: () => Date.now() };
  */
 export class JournaledEventStore implements EventStore {
   private readonly queue = new PendingQueue();
-  private readonly committer: GroupCommitter;
+  private readonly committer: GroupCommitter<TelemetryEvent>;
   private readonly flusher: Flusher;
   private readonly clock: Clock;
   private readonly maxPending: number;
@@ -86,7 +88,7 @@ export class JournaledEventStore implements EventStore {
     this.committer = new GroupCommitter(
       (lines) => this.writeGroup(lines),
       { groupCommitMs: options.groupCommitMs ?? 2 },
-      (group, lines) => this.durable(group, lines),
+      (group, lines, events) => this.durable(group, lines, events),
     );
     this.flusher = new Flusher(
       this.queue,
@@ -140,7 +142,9 @@ export class JournaledEventStore implements EventStore {
     this.refuseIfUnavailable(events.length);
     const lines = new Array<string>(events.length);
     for (let i = 0; i < events.length; i++) lines[i] = serializeEvent(events[i]);
-    return this.committer.add(lines);
+    // The events ride along to the flusher, which reads their key, kind and times for the columns
+    // (appended events are never modified afterwards).
+    return this.committer.add(lines, events);
   }
 
   async *scanSince(sinceMs: number, pageSize = 5000): AsyncIterable<TelemetryEvent[]> {
@@ -255,11 +259,11 @@ export class JournaledEventStore implements EventStore {
     }
   }
 
-  private durable(group: WrittenGroup, lines: readonly string[]): void {
+  private durable(group: WrittenGroup, lines: readonly string[], events: readonly TelemetryEvent[]): void {
     this.appended += lines.length;
     this.groups++;
     this.bytes += group.bytes;
-    this.queue.push(group.firstSeq, lines, this.clock.now());
+    this.queue.push(group.firstSeq, lines, events, this.clock.now());
     this.flusher.wake();
   }
 
@@ -288,7 +292,11 @@ async function replay(
   checkpoint: number,
 ): Promise<number> {
   const queue = new PendingQueue();
-  for (const group of journal.groups) queue.push(group.firstSeq, group.lines, 0);
+  for (const group of journal.groups) {
+    // The journal holds only the texts; they were serializeEvent's output, so they parse back.
+    const events = group.lines.map((line) => JSON.parse(line) as TelemetryEvent);
+    queue.push(group.firstSeq, group.lines, events, 0);
+  }
   let flushed = checkpoint;
   while (queue.count > 0) {
     const batch: PendingBatch = queue.peek(batchEventsOf(options));

@@ -1,16 +1,25 @@
 import { expect, it } from 'vitest';
+import type { TelemetryEvent } from '../../domain/index.js';
+import { metric } from '../../../test/helpers/events.js';
 import { PendingQueue } from './pending-queue.js';
+
+const ev = (...names: string[]): TelemetryEvent[] => names.map((n) => ({ ...metric(0, 0), key: n }));
+const keys = (events: TelemetryEvent[]) => events.map((e) => e.key);
 
 it('hands out batches across group boundaries and drops what went in', () => {
   const q = new PendingQueue();
-  q.push(1, ['a', 'b', 'c'], 100);
-  q.push(4, ['d', 'e'], 200);
+  q.push(1, ['a', 'b', 'c'], ev('a', 'b', 'c'), 100);
+  q.push(4, ['d', 'e'], ev('d', 'e'), 200);
   expect(q.count).toBe(5);
-  expect(q.peek(4)).toEqual({ lines: ['a', 'b', 'c', 'd'], lastSeq: 4 });
+  const first = q.peek(4);
+  expect(first).toMatchObject({ lines: ['a', 'b', 'c', 'd'], lastSeq: 4 });
+  expect(keys(first.events)).toEqual(['a', 'b', 'c', 'd']);
   q.drop(2);
   expect(q.count).toBe(3);
   expect(q.oldestDurableAt()).toBe(100);
-  expect(q.peek(10)).toEqual({ lines: ['c', 'd', 'e'], lastSeq: 5 });
+  const rest = q.peek(10);
+  expect(rest).toMatchObject({ lines: ['c', 'd', 'e'], lastSeq: 5 });
+  expect(keys(rest.events)).toEqual(['c', 'd', 'e']);
   q.drop(3);
   expect(q.oldestDurableAt()).toBe(200);
   q.drop(5);

@@ -1,13 +1,18 @@
+import type { TelemetryEvent } from '../../domain/index.js';
+
 /** Events durable in the journal but not yet in the database, oldest first. */
 export interface PendingBatch {
-  /** JSON texts of the events, in sequence order. */
+  /** JSON texts of the events (serializeEvent), in sequence order. */
   lines: string[];
+  /** The same events as objects (lines[i] is events[i]'s text), for the database's columns. */
+  events: TelemetryEvent[];
   lastSeq: number;
 }
 
 interface Group {
   firstSeq: number;
   lines: readonly string[];
+  events: readonly TelemetryEvent[];
   /** Clock time the group became durable. */
   durableAt: number;
 }
@@ -28,9 +33,15 @@ export class PendingQueue {
   /** Sequence number of the newest event queued (or flushed), 0 if none ever was. */
   lastSeq = 0;
 
-  push(firstSeq: number, lines: readonly string[], durableAt: number): void {
+  /** Queues a durable group; `events[i]` is the event `lines[i]` encodes (neither is copied). */
+  push(
+    firstSeq: number,
+    lines: readonly string[],
+    events: readonly TelemetryEvent[],
+    durableAt: number,
+  ): void {
     if (lines.length === 0) return;
-    this.groups.push({ firstSeq, lines, durableAt });
+    this.groups.push({ firstSeq, lines, events, durableAt });
     this.size += lines.length;
     this.lastSeq = firstSeq + lines.length - 1;
   }
@@ -43,15 +54,19 @@ export class PendingQueue {
   /** The oldest `max` waiting events, without removing them (a failed insert is retried). */
   peek(max: number): PendingBatch {
     const lines: string[] = [];
+    const events: TelemetryEvent[] = [];
     let lastSeq = 0;
     for (let i = this.head; i < this.groups.length && lines.length < max; i++) {
       const group = this.groups[i];
       const from = i === this.head ? this.headOffset : 0;
       const to = Math.min(group.lines.length, from + max - lines.length);
-      for (let j = from; j < to; j++) lines.push(group.lines[j]);
+      for (let j = from; j < to; j++) {
+        lines.push(group.lines[j]);
+        events.push(group.events[j]);
+      }
       lastSeq = group.firstSeq + to - 1;
     }
-    return { lines, lastSeq };
+    return { lines, events, lastSeq };
   }
 
   /** Drops every event up to and including `seq` (they are in the database now). */

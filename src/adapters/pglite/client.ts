@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { SqlClient } from '../../ports/index.js';
 import { toError } from '../../shared/index.js';
-import type { ClosableSqlClient } from '../postgres/client.js';
+import type { ClosableSqlClient, CopySqlClient } from '../postgres/client.js';
 import { withSavepoint } from '../sql/savepoint.js';
 import { SqlStateError } from '../sql/sql-error.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
@@ -39,12 +38,12 @@ export async function openPgliteClient(options: PgliteClientOptions): Promise<Cl
   worker.on('error', (err) => failAll(toError(err)));
   worker.on('exit', (code) => failAll(new Error(`PGlite worker exited (code ${code})`)));
 
-  const call = (body: RequestBody): Promise<unknown> => {
+  const call = (body: RequestBody, transfer: ArrayBuffer[] = []): Promise<unknown> => {
     if (failure !== null) return Promise.reject(failure);
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ ...body, id } as WorkerRequest);
+      worker.postMessage({ ...body, id } as WorkerRequest, transfer);
     });
   };
 
@@ -55,13 +54,24 @@ export async function openPgliteClient(options: PgliteClientOptions): Promise<Cl
     },
   );
 
-  const over = (tx: number | null, depth: number): SqlClient => {
-    const self: SqlClient = {
+  const over = (tx: number | null, depth: number): CopySqlClient => {
+    const self: CopySqlClient = {
       query: async <R extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []) => ({
         rows: (await call({ op: 'query', sql, params, tx })) as R[],
       }),
       exec: async (sql) => {
         await call({ op: 'exec', sql, tx });
+      },
+      copyBinary: async (target, data) => {
+        // Moving the bytes to the worker costs nothing when `data` owns its whole buffer
+        // (encodeEventsCopy's do); a view into a larger buffer is copied first.
+        const own =
+          data.byteOffset === 0 &&
+          data.byteLength === data.buffer.byteLength &&
+          data.buffer instanceof ArrayBuffer
+            ? data
+            : data.slice();
+        return (await call({ op: 'copy', target, data: own, tx }, [own.buffer as ArrayBuffer])) as number;
       },
       transaction: async (fn) => {
         if (tx !== null) return withSavepoint(self, depth + 1, () => fn(over(tx, depth + 1)));

@@ -8,6 +8,8 @@ export interface WorkerInit {
 export type WorkerRequest =
   | { id: number; op: 'query'; sql: string; params: readonly unknown[]; tx: number | null }
   | { id: number; op: 'exec'; sql: string; tx: number | null }
+  /** COPY … FROM '/dev/blob' (FORMAT binary) over `data`, whose buffer is transferred, not copied. */
+  | { id: number; op: 'copy'; target: string; data: Uint8Array; tx: number | null }
   | { id: number; op: 'begin' }
   | { id: number; op: 'end'; tx: number; commit: boolean }
   | { id: number; op: 'close' };

@@ -49,6 +49,13 @@ async function handle(db: PGlite, request: WorkerRequest): Promise<unknown> {
       await target.exec(request.sql);
       return null;
     }
+    case 'copy': {
+      const target = request.tx === null ? db : transaction(request.tx).tx;
+      const result = await target.query(`COPY ${request.target} FROM '/dev/blob' (FORMAT binary)`, [], {
+        blob: new Blob([request.data]),
+      });
+      return result.affectedRows ?? 0;
+    }
     case 'begin':
       return begin(db);
     case 'end': {

@@ -1,10 +1,21 @@
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { SqlClient } from '../../ports/index.js';
 import { toError } from '../../shared/index.js';
 import { withSavepoint } from '../sql/savepoint.js';
 
+/** A SqlClient that can also bulk-load rows with COPY (both adapters implement it). */
+export interface CopySqlClient extends SqlClient {
+  /**
+   * Runs `COPY <target> FROM … (FORMAT binary)` with `data` as its whole input (a complete binary
+   * COPY stream: header, rows, trailer); resolves to the number of rows copied.
+   */
+  copyBinary(target: string, data: Uint8Array): Promise<number>;
+  transaction<T>(fn: (tx: CopySqlClient) => Promise<T>): Promise<T>;
+}
+
 /** A SqlClient that also owns its connections and must be closed. */
-export interface ClosableSqlClient extends SqlClient {
+export interface ClosableSqlClient extends CopySqlClient {
   close(): Promise<void>;
 }
 
@@ -38,8 +49,8 @@ export function openPostgresClient(options: PostgresClientOptions): ClosableSqlC
   };
 }
 
-function clientOver(q: Queryable, depth: number): SqlClient {
-  const self: SqlClient = {
+function clientOver(q: Queryable, depth: number): CopySqlClient {
+  const self: CopySqlClient = {
     query: async <R extends Record<string, unknown>>(sql: string, params?: readonly unknown[]) => {
       const result = await q.query<R>(sql, params === undefined ? undefined : [...params]);
       return { rows: result.rows };
@@ -47,12 +58,35 @@ function clientOver(q: Queryable, depth: number): SqlClient {
     exec: async (sql) => {
       await q.query(sql);
     },
+    copyBinary: async (target, data) => {
+      if (!(q instanceof pg.Pool)) return copyOn(q, target, data);
+      const client = await q.connect();
+      let broken: Error | undefined;
+      try {
+        return await copyOn(client, target, data);
+      } catch (err) {
+        broken = toError(err);
+        throw err;
+      } finally {
+        // A COPY that failed midway may leave the connection in an unknown state: do not reuse it.
+        client.release(broken);
+      }
+    },
     transaction: (fn) => withSavepoint(self, depth + 1, () => fn(clientOver(q, depth + 1))),
   };
   return self;
 }
 
-async function poolTransaction<T>(pool: pg.Pool, fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+function copyOn(client: pg.PoolClient, target: string, data: Uint8Array): Promise<number> {
+  const stream = client.query(copyFrom(`COPY ${target} FROM STDIN (FORMAT binary)`));
+  return new Promise<number>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('finish', () => resolve(stream.rowCount));
+    stream.end(data);
+  });
+}
+
+async function poolTransaction<T>(pool: pg.Pool, fn: (tx: CopySqlClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {

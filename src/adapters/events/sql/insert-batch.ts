@@ -1,16 +1,6 @@
-import type { SqlClient } from '../../../ports/index.js';
+import type { CopySqlClient } from '../../postgres/client.js';
+import { encodeEventsCopy, EVENTS_COPY_TARGET } from '../copy-binary.js';
 import type { PendingBatch } from '../pending-queue.js';
-
-// The events travel as one text of JSON lines (no per-row parameters to encode); MATERIALIZED
-// parses each line once although the row uses it six times.
-const INSERT_EVENTS = `
-WITH batch AS MATERIALIZED (
-  SELECT line::jsonb AS j FROM string_to_table($1::text, E'\\n') AS line
-)
-INSERT INTO flexiroaster_ai.events (key, kind, pipeline_id, event_time, received_at, payload)
-SELECT j->>'key', j->>'kind', j->>'pipeline_id',
-       to_timestamp((j->>'event_time')::float8 / 1000), to_timestamp((j->>'received_at')::float8 / 1000), j
-FROM batch`;
 
 /**
  * Inserts the batch's events not yet in the database and moves the journal's checkpoint to
@@ -18,7 +8,11 @@ FROM batch`;
  * process left running on the server either finishes before this reads the checkpoint or finds
  * it advanced, so no event is inserted twice. Returns how many events were inserted.
  */
-export async function insertBatch(sql: SqlClient, journalId: string, batch: PendingBatch): Promise<number> {
+export async function insertBatch(
+  sql: CopySqlClient,
+  journalId: string,
+  batch: PendingBatch,
+): Promise<number> {
   return sql.transaction(async (tx) => {
     const { rows } = await tx.query<{ seq: number }>(
       'SELECT flushed_seq::float8 AS seq FROM flexiroaster_ai.journal_checkpoints WHERE journal_id = $1 FOR UPDATE',
@@ -27,14 +21,20 @@ export async function insertBatch(sql: SqlClient, journalId: string, batch: Pend
     const flushed = rows[0]?.seq ?? 0;
     const firstSeq = batch.lastSeq - batch.lines.length + 1;
     const skip = Math.min(batch.lines.length, Math.max(0, flushed - firstSeq + 1));
-    const fresh = skip === 0 ? batch.lines : batch.lines.slice(skip);
-    if (fresh.length > 0) await tx.query(INSERT_EVENTS, [fresh.join('\n')]);
+    if (skip < batch.lines.length) {
+      // One binary COPY: no SQL to parse per row, no text to split, no timestamps to convert.
+      const data =
+        skip === 0
+          ? encodeEventsCopy(batch.events, batch.lines)
+          : encodeEventsCopy(batch.events.slice(skip), batch.lines.slice(skip));
+      await tx.copyBinary(EVENTS_COPY_TARGET, data);
+    }
     await tx.query(
       `INSERT INTO flexiroaster_ai.journal_checkpoints (journal_id, flushed_seq) VALUES ($1, $2)
        ON CONFLICT (journal_id) DO UPDATE
        SET flushed_seq = greatest(journal_checkpoints.flushed_seq, excluded.flushed_seq), updated_at = now()`,
       [journalId, batch.lastSeq],
     );
-    return fresh.length;
+    return batch.lines.length - skip;
   });
 }

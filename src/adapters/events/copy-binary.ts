@@ -1,0 +1,86 @@
+import type { TelemetryEvent } from '../../domain/index.js';
+
+/** The columns encodeEventsCopy fills, in order: the COPY target for `flexiroaster_ai.events`. */
+export const EVENTS_COPY_TARGET =
+  'flexiroaster_ai.events (key, kind, pipeline_id, event_time, received_at, payload)';
+
+// PGCOPY signature, then flags and header-extension length (both 0).
+const HEADER = Buffer.from([
+  0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
+]);
+const FIELDS = 6;
+/** Per row: field count, six length words, two int64 timestamps, the jsonb version byte. */
+const ROW_OVERHEAD = 2 + FIELDS * 4 + 8 + 8 + 1;
+const JSONB_VERSION = 1;
+/** Seconds from the Unix epoch to Postgres' (2000-01-01). */
+const PG_EPOCH_OFFSET_S = 946_684_800;
+const TWO_POW_32 = 4_294_967_296;
+
+/**
+ * The events as one `COPY … (FORMAT binary)` input for EVENTS_COPY_TARGET; `lines[i]` is
+ * serializeEvent(events[i]). Rows keep the batch order, so identity assigns ids in sequence order.
+ * Every column holds exactly what the former `INSERT … SELECT` over the JSON text stored: texts as
+ * the JSON round trip gives them back (U+0000 and lone surrogates as U+FFFD), times as
+ * `to_timestamp(ms / 1000)` computes them, the payload as jsonb parsed from the line.
+ */
+export function encodeEventsCopy(events: readonly TelemetryEvent[], lines: readonly string[]): Buffer {
+  const n = events.length;
+  let size = HEADER.length + 2;
+  for (let i = 0; i < n; i++) {
+    const e = events[i];
+    size +=
+      ROW_OVERHEAD +
+      Buffer.byteLength(storable(e.key)) +
+      Buffer.byteLength(e.kind) +
+      Buffer.byteLength(storable(e.pipeline_id)) +
+      Buffer.byteLength(lines[i]);
+  }
+  // Its own ArrayBuffer (never the shared pool), so it can be transferred to a worker thread.
+  const buf = Buffer.allocUnsafeSlow(size);
+  let at = HEADER.copy(buf, 0);
+  for (let i = 0; i < n; i++) {
+    const e = events[i];
+    at = buf.writeInt16BE(FIELDS, at);
+    at = writeText(buf, at, e.key);
+    at = writeText(buf, at, e.kind);
+    at = writeText(buf, at, e.pipeline_id);
+    at = writeTimestamp(buf, at, e.event_time);
+    at = writeTimestamp(buf, at, e.received_at);
+    const bytes = buf.write(lines[i], at + 5);
+    buf.writeInt32BE(bytes + 1, at);
+    buf.writeUInt8(JSONB_VERSION, at + 4);
+    at += 5 + bytes;
+  }
+  at = buf.writeInt16BE(-1, at);
+  if (at !== size) throw new Error(`COPY encoding wrote ${at} bytes, expected ${size}`);
+  return buf;
+}
+
+/**
+ * Text as the JSON round trip stores it: a NUL cannot be stored in text and serializeEvent turns it
+ * into U+FFFD; lone surrogates become U+FFFD in Buffer.write itself, as in the JSON path.
+ */
+function storable(value: string): string {
+  return value.includes('\0') ? value.replaceAll('\0', '\ufffd') : value;
+}
+
+function writeText(buf: Buffer, at: number, value: string): number {
+  const bytes = buf.write(storable(value), at + 4);
+  buf.writeInt32BE(bytes, at);
+  return at + 4 + bytes;
+}
+
+/** timestamptz on the wire: int64 microseconds since 2000-01-01, rounded as float8_timestamptz does. */
+function writeTimestamp(buf: Buffer, at: number, ms: number): number {
+  const micros = roundHalfEven((ms / 1000 - PG_EPOCH_OFFSET_S) * 1_000_000);
+  const hi = Math.floor(micros / TWO_POW_32);
+  at = buf.writeInt32BE(8, at);
+  at = buf.writeInt32BE(hi, at);
+  return buf.writeUInt32BE(micros - hi * TWO_POW_32, at);
+}
+
+/** C's rint() in the default rounding mode: halves go to the even neighbour. */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
