@@ -17,6 +17,7 @@ export {
 export { SqlStateError } from './sql/sql-error.js';
 export type { ClosableSqlClient } from './postgres/client.js';
 export { SqlAnomalyStore } from './anomaly/sql-anomaly-store.js';
+export { SqlAnomalyOutcomes } from './anomaly/sql-anomaly-outcomes.js';
 export { SqlModelStore } from './models/sql-model-store.js';
 export { createSources, type Sources, type SourcesOptions } from './sources.js';
 export { SqlPipelineCatalog } from './source/index.js';
@@ -46,3 +47,4 @@ export {
   SqlOutcomeLabelStore,
   SqlPipelineLeaseStore,
 } from './healing/sql-healing-state.js';
+export { openWriteBackConnection, type WriteBackConnection } from './write-back/connect.js';

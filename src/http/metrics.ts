@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { WriteBackStats } from '../app/index.js';
 import type { SourceHealth, StoreHealth } from '../ports/index.js';
 
 export interface MetricsSources {
@@ -7,6 +8,8 @@ export interface MetricsSources {
   sourceHealth?(): SourceHealth[];
   /** Log mining since start: lines mined, templates born, merges; and templates alive now. */
   logStats?(): { lines: number; new_templates: number; merges: number; templates: number } | undefined;
+  /** Write-back since start; null when it is off. */
+  writeBackStats?(): WriteBackStats | null;
 }
 
 /** The service's Prometheus metrics on a registry of its own (one per app, so tests don't share). */
@@ -69,6 +72,7 @@ export class ServiceMetrics {
     });
     registerSourceGauges(registers, () => sources.sourceHealth?.() ?? []);
     registerLogGauges(registers, () => sources.logStats?.());
+    registerWriteBackGauges(registers, () => sources.writeBackStats?.() ?? null);
     new Gauge({
       name: 'flexiroaster_windowed_events',
       help: 'Events in the live sliding windows.',
@@ -99,6 +103,43 @@ function registerLogGauges(
   gauge('flexiroaster_log_templates', 'Log templates alive (after merges).', 'templates');
   gauge('flexiroaster_log_templates_new', 'Log templates born since start.', 'new_templates');
   gauge('flexiroaster_log_template_merges', 'Log template merges since start.', 'merges');
+}
+
+/** Write-back gauges (counts since start); absent while write-back is off. */
+function registerWriteBackGauges(registers: Registry[], stats: () => WriteBackStats | null): void {
+  new Gauge({
+    name: 'flexiroaster_write_back_rows',
+    help: 'Rows written back to FlexiRoaster since start, by what (insight|alert_opened|alert_resolved|dismissal_read).',
+    labelNames: ['what'],
+    registers,
+    collect() {
+      const s = stats();
+      if (s === null) return;
+      this.set({ what: 'insight' }, s.insights_written);
+      this.set({ what: 'alert_opened' }, s.alerts_opened);
+      this.set({ what: 'alert_resolved' }, s.alerts_resolved);
+      this.set({ what: 'dismissal_read' }, s.dismissals_read);
+    },
+  });
+  new Gauge({
+    name: 'flexiroaster_write_back_skipped',
+    help: 'Insights and alerts not written back since start, by reason.',
+    labelNames: ['reason'],
+    registers,
+    collect() {
+      const s = stats();
+      if (s !== null) for (const [reason, n] of Object.entries(s.skipped)) this.set({ reason }, n);
+    },
+  });
+  new Gauge({
+    name: 'flexiroaster_write_back_failed_passes',
+    help: 'Write-back passes that failed since start (the target down, …); their rows are retried.',
+    registers,
+    collect() {
+      const s = stats();
+      if (s !== null) this.set(s.failed_passes);
+    },
+  });
 }
 
 /** Per-source gauges: connected, lag, events made durable, rows or messages skipped. */

@@ -55,13 +55,29 @@ export async function writeDemoRows(sql: SqlClient, schema: string, rows: DemoRo
   });
 }
 
-/** Deletes demo rows older than `beforeMs` so the demo tables (and each poll) stay small. */
+/**
+ * Deletes demo rows older than `beforeMs` so the demo tables (and each poll) stay small: the written
+ * back insights and resolved alerts too, and the executions the newer insights still name are
+ * unlinked first (the foreign key has no cascade).
+ */
 export async function pruneDemoRows(sql: SqlClient, schema: string, beforeMs: number): Promise<void> {
   const at = 'to_timestamp($1::float8 / 1000)';
+  const executions = qualified(schema, 'executions');
   await sql.transaction(async (tx) => {
     await tx.query(`DELETE FROM ${qualified(schema, 'logs')} WHERE created_at < ${at}`, [beforeMs]);
     await tx.query(`DELETE FROM ${qualified(schema, 'metrics')} WHERE created_at < ${at}`, [beforeMs]);
-    await tx.query(`DELETE FROM ${qualified(schema, 'executions')} WHERE created_at < ${at}`, [beforeMs]);
+    await tx.query(`DELETE FROM ${qualified(schema, 'ai_insights')} WHERE created_at < ${at}`, [beforeMs]);
+    await tx.query(
+      `DELETE FROM ${qualified(schema, 'alerts')} WHERE status = 'resolved' AND created_at < ${at}`,
+      [beforeMs],
+    );
+    for (const table of ['ai_insights', 'alerts'])
+      await tx.query(
+        `UPDATE ${qualified(schema, table)} SET execution_id = NULL
+         WHERE execution_id IN (SELECT id FROM ${executions} WHERE created_at < ${at})`,
+        [beforeMs],
+      );
+    await tx.query(`DELETE FROM ${executions} WHERE created_at < ${at}`, [beforeMs]);
   });
 }
 
