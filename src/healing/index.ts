@@ -42,3 +42,13 @@ export { DEFAULT_GUARD_CONFIG, guardConfig } from './guard-config.js';
 export { Guards, type EvaluateOptions, type GivenApproval, type OutcomeEffect } from './guards.js';
 export { VERIFY_MODE, escalation, verifyAction, type VerifyMode } from './verify.js';
 export { anomalyContext, incidentContext, kpisFromSnapshot, signaturesFromPatterns } from './context.js';
+export {
+  PLAN_ACTION_IDS,
+  parsePlanRequest,
+  planRiskLevel,
+  planSelfHealing,
+  type PlanAction,
+  type PlanActionType,
+  type PlanRequest,
+  type PlanResult,
+} from './plan.js';

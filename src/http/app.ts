@@ -15,6 +15,7 @@ import { authHook } from './auth.js';
 import { handleError } from './errors.js';
 import { ServiceMetrics } from './metrics.js';
 import { anomalyRoutes, type AnomalyRoutesService } from './routes/anomaly.js';
+import { healingPlanRoutes } from './routes/healing-plan.js';
 import { monitoringRoutes, type MonitoringQueries } from './routes/monitoring.js';
 import { opsRoutes } from './routes/ops.js';
 import { logInsightRoutes, type LogInsightRoutesService } from './routes/root-cause.js';
@@ -111,6 +112,7 @@ export async function buildApp(services: AppServices, options: HttpOptions): Pro
       stageId: 'stage_id',
     },
   });
+  await app.register(healingPlanRoutes);
   if (services.anomaly) await app.register(anomalyRoutes, { anomaly: services.anomaly });
   if (services.logInsights) await app.register(logInsightRoutes, { service: services.logInsights });
   if (services.demoControlApi)
