@@ -1,0 +1,61 @@
+import { featureVector, type FeatureValues } from './features.js';
+import { contributions, predictFailure, type FailureModel } from './failure-model.js';
+import { riskFactors } from './explain.js';
+import { heuristicFactors, heuristicRisk } from './heuristic.js';
+
+/** The words the original used for who answered. */
+export type ModelType = 'gradient_boosting' | 'heuristic';
+
+/** A failure probability, who gave it and why. */
+export interface FailureScore {
+  failure_probability: number;
+  model_type: ModelType;
+  /** Null for the heuristic. */
+  model_version: string | null;
+  top_risk_factors: string[];
+  /** Per feature: TreeSHAP log-odds (model) or the formula term (heuristic). */
+  contributions: Record<string, number>;
+}
+
+/** A failure model in use and its registry name. */
+export interface VersionedFailureModel {
+  version: string;
+  model: FailureModel;
+}
+
+const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
+
+/** Scores the features with a trained model: calibrated probability, TreeSHAP factors. */
+export function scoreWithModel(m: VersionedFailureModel, features: FeatureValues): FailureScore {
+  const x = featureVector(m.model.featureNames, features);
+  const p = predictFailure(m.model, x);
+  const phi = contributions(m.model, x).values;
+  const parts = m.model.featureNames.map((feature, i) => ({
+    feature,
+    value: x[i],
+    contribution: phi[i],
+  }));
+  const byName: Record<string, number> = {};
+  for (const c of parts) if (c.contribution !== 0) byName[c.feature] = round4(c.contribution);
+  return {
+    failure_probability: round4(Math.min(1, Math.max(0, p))),
+    model_type: 'gradient_boosting',
+    model_version: m.version,
+    top_risk_factors: riskFactors(parts, features),
+    contributions: byName,
+  };
+}
+
+/** Scores the features with the weighted risk formula (no model, or too little history). */
+export function scoreHeuristic(features: FeatureValues): FailureScore {
+  const risk = heuristicRisk(features);
+  const byName: Record<string, number> = {};
+  for (const t of risk.terms) if (t.contribution > 0) byName[t.feature] = round4(t.contribution);
+  return {
+    failure_probability: round4(risk.failure_probability),
+    model_type: 'heuristic',
+    model_version: null,
+    top_risk_factors: heuristicFactors(risk),
+    contributions: byName,
+  };
+}
