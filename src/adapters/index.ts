@@ -47,4 +47,6 @@ export {
   SqlOutcomeLabelStore,
   SqlPipelineLeaseStore,
 } from './healing/sql-healing-state.js';
+export { readRunbookFiles, type RunbookFile } from './healing/runbook-files.js';
 export { openWriteBackConnection, type WriteBackConnection } from './write-back/connect.js';
+export { SqlPredictionStore } from './predictions/sql-prediction-store.js';

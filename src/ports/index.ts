@@ -5,3 +5,4 @@ export * from './models.js';
 export * from './logs.js';
 export * from './healing.js';
 export * from './write-back.js';
+export * from './predictions.js';

@@ -29,6 +29,22 @@ export interface PipelineCatalog {
   previousVersion(pipelineId: string, beforeVersion?: number): Promise<PipelineVersion | null>;
 }
 
+/** A stage of a pipeline as the sources reported it. */
+export interface PipelineStageInfo {
+  stage_id: string;
+  name: string;
+  order_index: number;
+  is_critical: boolean;
+}
+
+/** Every known pipeline and its stages (prediction's preflights and features). */
+export interface PipelineDirectory {
+  /** Every pipeline a source has reported, current metadata. */
+  listPipelines(): Promise<PipelineInfo[]>;
+  /** The pipeline's stages in order; empty when none were reported. */
+  listStages(pipelineId: string): Promise<PipelineStageInfo[]>;
+}
+
 /** Where a source reports what it is doing (GET /api/status `sources`, /metrics). */
 export interface SourceHealth {
   name: string;

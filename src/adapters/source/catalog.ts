@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { PipelineMeta, StageMeta } from '../../ingest/index.js';
-import type { PipelineCatalog, PipelineInfo, PipelineVersion, SqlClient } from '../../ports/index.js';
+import type {
+  PipelineCatalog,
+  PipelineDirectory,
+  PipelineInfo,
+  PipelineStageInfo,
+  PipelineVersion,
+  SqlClient,
+} from '../../ports/index.js';
 
 const S = 'flexiroaster_ai';
 
@@ -14,7 +21,7 @@ type VersionRow = {
 };
 
 /** Pipeline metadata in the service's schema: current state, every definition seen, stage metadata. */
-export class SqlPipelineCatalog implements PipelineCatalog {
+export class SqlPipelineCatalog implements PipelineCatalog, PipelineDirectory {
   constructor(private readonly sql: SqlClient) {}
 
   /** Records pipelines' current metadata and any definition not seen before (one transaction). */
@@ -80,16 +87,31 @@ export class SqlPipelineCatalog implements PipelineCatalog {
   }
 
   async getPipeline(pipelineId: string): Promise<PipelineInfo | null> {
+    return (await this.pipelines('WHERE p.pipeline_id = $1', [pipelineId]))[0] ?? null;
+  }
+
+  listPipelines(): Promise<PipelineInfo[]> {
+    return this.pipelines('ORDER BY p.pipeline_id', []);
+  }
+
+  async listStages(pipelineId: string): Promise<PipelineStageInfo[]> {
+    const { rows } = await this.sql.query<PipelineStageInfo & Record<string, unknown>>(
+      `SELECT stage_id, name, order_index, is_critical FROM ${S}.source_pipeline_stages
+       WHERE pipeline_id = $1 ORDER BY order_index, stage_id`,
+      [pipelineId],
+    );
+    return rows;
+  }
+
+  private async pipelines(filter: string, params: unknown[]): Promise<PipelineInfo[]> {
     const { rows } = await this.sql.query<VersionRow & { name: string; is_active: boolean; tags: string[] }>(
       `SELECT p.pipeline_id, p.name, p.version, p.is_active, p.schedule_cron, p.timeout_seconds, p.definition, p.tags,
          coalesce((SELECT v.first_seen_at FROM ${S}.pipeline_versions v
            WHERE v.pipeline_id = p.pipeline_id AND v.version = p.version ORDER BY v.seq DESC LIMIT 1), p.seen_at) AS first_seen_at
-       FROM ${S}.source_pipelines p
-       WHERE p.pipeline_id = $1`,
-      [pipelineId],
+       FROM ${S}.source_pipelines p ${filter}`,
+      params,
     );
-    const r = rows[0];
-    return r === undefined ? null : { ...toVersion(r), name: r.name, is_active: r.is_active, tags: r.tags };
+    return rows.map((r) => ({ ...toVersion(r), name: r.name, is_active: r.is_active, tags: r.tags }));
   }
 
   async listVersions(pipelineId: string): Promise<PipelineVersion[]> {
