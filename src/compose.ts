@@ -18,8 +18,11 @@ import {
   RecommendationService,
   RootCauseService,
   rebuildLive,
+  withFindingsListener,
   withTemplateSignals,
+  type FindingsListener,
 } from './app/index.js';
+import { composeHealing, type Healing, type HealingOptions } from './compose-healing.js';
 import type { AppServices } from './http/index.js';
 import { MonitoringEngine } from './monitoring/index.js';
 import { ModelRegistry } from './registry/index.js';
@@ -35,6 +38,8 @@ export interface CoreOptions {
   onWarning?: (err: Error, what: string) => void;
   /** Told about template births and merges. */
   onTemplateEvent?: (event: { type: string }) => void;
+  /** The self-healing loop; none when absent. */
+  healing?: HealingOptions;
 }
 
 export interface Core {
@@ -44,6 +49,8 @@ export interface Core {
   rootCause: RootCauseService;
   recommendations: RecommendationService;
   ingest: IngestService;
+  /** The self-healing loop, when on. */
+  healing: Healing | null;
   /** Events replayed from the store into the windows at start. */
   replayed: number;
   /** The HTTP services the core provides (the caller adds status and its own extras). */
@@ -71,9 +78,16 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
     errorPatterns: mining.namer,
   });
   const replayed = await rebuildLive(store.events, engine, clock, 2 * o.windowMs);
+  // The healing loop hears of anomalies and incidents once they are stored (with their ids).
+  let onFindings: FindingsListener | null = null;
+  const anomalyStore = new SqlAnomalyStore(store.sql);
   const anomaly = new AnomalyService({
     events: store.events,
-    anomalies: new SqlAnomalyStore(store.sql),
+    anomalies: withFindingsListener(
+      anomalyStore,
+      () => onFindings,
+      warn('healing: findings listener failed'),
+    ),
     registry: new ModelRegistry(new SqlModelStore(store.sql), clock),
     clock,
     newId: o.newId,
@@ -94,13 +108,32 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
     snapshot,
     clock,
   });
+  const healing =
+    o.healing === undefined
+      ? null
+      : await composeHealing({
+          sql: store.sql,
+          clock,
+          newId: o.newId,
+          engine,
+          catalog,
+          incidents: anomalyStore,
+          options: o.healing,
+          onError: (err, what) => o.onWarning?.(err, what),
+        });
+  if (healing !== null) onFindings = (batch) => healing.service.onFindings(batch);
   const ingest = new IngestService({
     store: store.events,
     live: engine,
     clock,
     newId: o.newId,
     // Mining first: the other listeners may read snapshots, whose error patterns name mined templates.
-    listeners: [mining.onAccepted, anomaly.onAccepted, rootCause.onAccepted],
+    listeners: [
+      mining.onAccepted,
+      anomaly.onAccepted,
+      rootCause.onAccepted,
+      ...(healing === null ? [] : [healing.service.onAccepted]),
+    ],
     onListenerError: warn('ingest listener failed'),
   });
 
@@ -111,6 +144,7 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
     rootCause,
     recommendations,
     ingest,
+    healing,
     replayed,
     services: {
       ingest,
@@ -119,6 +153,7 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
       clock,
       anomaly,
       logInsights: { rootCause, recommendations, logs: mining },
+      ...(healing === null ? {} : { healing: healing.admin }),
     },
     startTimers() {
       // Resolves quiet incidents and refreshes the anomaly baselines from the runs judged normal.
@@ -130,14 +165,26 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
         mining.flush().catch(warn('logs: saving templates failed'));
         rootCause.tick().catch(warn('root cause: storing analyses failed'));
       }, 1000);
+      // The healing loop's tick; a tick still running when the next is due is not doubled.
+      let healingTick: Promise<void> | null = null;
+      const healingTimer =
+        healing === null || o.healing === undefined
+          ? undefined
+          : setInterval(() => {
+              healingTick ??= healing.service.tick().finally(() => (healingTick = null));
+            }, o.healing.intervalMs);
+      healingTimer?.unref();
       anomalyTimer.unref();
       logsTimer.unref();
       return () => {
         clearInterval(anomalyTimer);
         clearInterval(logsTimer);
+        clearInterval(healingTimer);
       };
     },
     async flush() {
+      // First: no new action starts while the rest saves; calls in flight are cancelled.
+      await healing?.service.stop();
       await anomaly.flush();
       await rootCause.flush().catch(warn('root cause: final save failed'));
       await mining.flush().catch(warn('logs: final template save failed'));

@@ -18,6 +18,7 @@ import {
 } from './adapters/index.js';
 import { composeCore } from './compose.js';
 import type { ServeConfig } from './config/index.js';
+import { healingOptionsFromConfig } from './healing-options.js';
 import { buildApp } from './http/index.js';
 import { createDriver, createFleet, demoControlApi, type FleetDriver } from './demo/index.js';
 import type { SqlClient } from './ports/index.js';
@@ -50,6 +51,8 @@ export async function startService(
   const version = packageVersion();
 
   const store = await openStore({ ...storeOptionsFromConfig(config), clock, onNotice: logNotice(log) });
+  // Known once the service listens: the demo's orchestrator control API is served here.
+  let selfUrl = '';
   const core = await composeCore({
     store,
     clock,
@@ -58,6 +61,12 @@ export async function startService(
     newId: randomUUID,
     onWarning: (err, what) => log.warn({ err }, what),
     onTemplateEvent: (e) => log.debug({ ...e }, `logs: ${e.type}`),
+    healing: await healingOptionsFromConfig(config, {
+      clock,
+      log,
+      selfUrl: () => selfUrl,
+      owner: randomUUID(),
+    }),
   });
   const { engine, ingest, replayed } = core;
   if (config.demo) await ensureDemoSchema(store.sql, DEMO_SCHEMA);
@@ -84,6 +93,7 @@ export async function startService(
         logs: core.mining.stats(),
         demo: config.demo,
         sources: sources.health(),
+        healing: core.healing?.admin.status() ?? null,
       }),
       sourceHealth: () => sources.health(),
       ...(demo ? { demoControlApi: async (app) => app.register(demoControlApi, { fleet: demo.fleet }) } : {}),
@@ -132,6 +142,7 @@ export async function startService(
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  selfUrl = url;
   log.info(
     {
       api: url,

@@ -15,6 +15,7 @@ import { authHook } from './auth.js';
 import { handleError } from './errors.js';
 import { ServiceMetrics } from './metrics.js';
 import { anomalyRoutes, type AnomalyRoutesService } from './routes/anomaly.js';
+import { healingRoutes, type HealingRoutesService } from './routes/healing.js';
 import { healingPlanRoutes } from './routes/healing-plan.js';
 import { monitoringRoutes, type MonitoringQueries } from './routes/monitoring.js';
 import { opsRoutes } from './routes/ops.js';
@@ -34,6 +35,8 @@ export interface AppServices {
   anomaly?: AnomalyRoutesService;
   /** Root cause, recommendations, insights and log templates. */
   logInsights?: LogInsightRoutesService;
+  /** The self-healing loop: runbooks, kill switch, approvals, actions, outcomes, audit. */
+  healing?: HealingRoutesService;
   /** The demo fleet's orchestrator control API, mounted at /demo/orchestrator/api when the demo runs. */
   demoControlApi?: FastifyPluginAsync;
 }
@@ -115,6 +118,7 @@ export async function buildApp(services: AppServices, options: HttpOptions): Pro
   await app.register(healingPlanRoutes);
   if (services.anomaly) await app.register(anomalyRoutes, { anomaly: services.anomaly });
   if (services.logInsights) await app.register(logInsightRoutes, { service: services.logInsights });
+  if (services.healing) await app.register(healingRoutes, { healing: services.healing });
   if (services.demoControlApi)
     await app.register(services.demoControlApi, { prefix: '/demo/orchestrator/api' });
   return app;

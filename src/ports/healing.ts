@@ -222,8 +222,10 @@ export interface AuditStore {
 
 /** Operator settings of the loop that outlive a restart (kill switch, disabled runbooks). */
 export interface HealingSettings {
+  /** Null when no operator has set it (the flag decides). */
   kill_switch: boolean | null;
-  disabled_runbooks: string[];
+  /** Runbooks an operator enabled (true) or disabled (false), by name, over what their files say. */
+  runbook_overrides: Record<string, boolean>;
 }
 
 export interface HealingSettingsStore {

@@ -199,10 +199,13 @@ for (const backend of await storeBackends('healing_store')) {
 
     it('saves and loads the operator settings', async () => {
       const store = new SqlHealingSettingsStore(sql);
-      expect(await store.load()).toEqual({ kill_switch: null, disabled_runbooks: [] });
-      await store.save({ kill_switch: true, disabled_runbooks: ['scale-on-latency'] });
-      await store.save({ kill_switch: false, disabled_runbooks: ['scale-on-latency'] });
-      expect(await store.load()).toEqual({ kill_switch: false, disabled_runbooks: ['scale-on-latency'] });
+      expect(await store.load()).toEqual({ kill_switch: null, runbook_overrides: {} });
+      await store.save({ kill_switch: true, runbook_overrides: { 'scale-on-latency': false } });
+      await store.save({ kill_switch: false, runbook_overrides: { 'scale-on-latency': false, other: true } });
+      expect(await store.load()).toEqual({
+        kill_switch: false,
+        runbook_overrides: { 'scale-on-latency': false, other: true },
+      });
     });
 
     it('leases a pipeline to one owner until released or lapsed', async () => {

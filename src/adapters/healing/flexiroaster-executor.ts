@@ -8,8 +8,11 @@ import type {
 import { callWithRetry, DEFAULT_RETRY_POLICY, joinUrl, type RetryPolicy } from './http-call.js';
 
 export interface FlexiRoasterExecutorOptions {
-  /** The orchestrator's API base, e.g. `http://orchestrator:8000/api`. */
-  baseUrl: string;
+  /**
+   * The orchestrator's API base, e.g. `http://orchestrator:8000/api`; a function when it is known
+   * only later (the demo's own control API, once the service listens).
+   */
+  baseUrl: string | (() => string);
   /** Current and previous definitions (rollback, skip, timeout). */
   catalog: PipelineCatalog;
   /** Bearer token for the orchestrator, when it wants one. */
@@ -83,12 +86,13 @@ export class FlexiRoasterExecutor implements ActionExecutor {
 
   /** The control call for the action, or why there is none. */
   private async plan(r: ActionRequest): Promise<Planned> {
+    const base = typeof this.options.baseUrl === 'string' ? this.options.baseUrl : this.options.baseUrl();
     const pid = encodeURIComponent(r.pipeline_id);
     const post = (path: string): Planned => ({
-      call: { method: 'POST', url: joinUrl(this.options.baseUrl, path), body: undefined },
+      call: { method: 'POST', url: joinUrl(base, path), body: undefined },
     });
     const put = (body: Record<string, unknown>): Planned => ({
-      call: { method: 'PUT', url: joinUrl(this.options.baseUrl, `/pipelines/${pid}`), body },
+      call: { method: 'PUT', url: joinUrl(base, `/pipelines/${pid}`), body },
     });
     switch (r.action) {
       case 'retry_stage':

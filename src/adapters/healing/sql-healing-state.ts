@@ -39,7 +39,7 @@ export class SqlOutcomeLabelStore implements OutcomeLabelStore {
   }
 }
 
-/** Kill switch and disabled runbooks, one row each. */
+/** Kill switch and runbook overrides, one row each. */
 export class SqlHealingSettingsStore implements HealingSettingsStore {
   constructor(private readonly sql: SqlClient) {}
 
@@ -49,20 +49,19 @@ export class SqlHealingSettingsStore implements HealingSettingsStore {
     );
     const get = (key: string) => r.rows.find((row) => row.key === key)?.value;
     const kill = get('kill_switch');
-    const disabled = get('disabled_runbooks');
-    return {
-      kill_switch: typeof kill === 'boolean' ? kill : null,
-      disabled_runbooks: Array.isArray(disabled)
-        ? disabled.filter((d): d is string => typeof d === 'string')
-        : [],
-    };
+    const overrides = get('runbook_overrides');
+    const runbook_overrides: Record<string, boolean> = {};
+    if (typeof overrides === 'object' && overrides !== null)
+      for (const [name, on] of Object.entries(overrides))
+        if (typeof on === 'boolean') runbook_overrides[name] = on;
+    return { kill_switch: typeof kill === 'boolean' ? kill : null, runbook_overrides };
   }
 
   async save(settings: HealingSettings): Promise<void> {
     await this.sql.query(
-      `INSERT INTO ${S}.healing_settings (key, value) VALUES ('kill_switch', $1::jsonb), ('disabled_runbooks', $2::jsonb)
+      `INSERT INTO ${S}.healing_settings (key, value) VALUES ('kill_switch', $1::jsonb), ('runbook_overrides', $2::jsonb)
        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-      [JSON.stringify(settings.kill_switch), JSON.stringify(settings.disabled_runbooks)],
+      [JSON.stringify(settings.kill_switch), JSON.stringify(settings.runbook_overrides)],
     );
   }
 }
