@@ -30,7 +30,7 @@ describe('trainFailureModel', () => {
     expect(t.calibration_samples).toBe(450);
     expect(t.trees).toBeGreaterThan(0);
     expect(t.trees).toBeLessThan(500); // early stopping on the calibration slice
-    expect(['platt', 'isotonic']).toContain(t.calibration);
+    expect(['platt', 'isotonic', 'none']).toContain(t.calibration);
     expect(t.trained_until).toBe(2999 * 3_600_000);
     expect(t.note).toBeNull();
   });
@@ -81,6 +81,13 @@ describe('trainFailureModel', () => {
     const cp = contributions(plain, [0.95, 3, 0]);
     const rawSum = cp.expectedRaw + cp.values.reduce((a, b) => a + b, 0);
     expect(predictFailure(plain, [0.95, 3, 0])).toBeCloseTo(1 / (1 + Math.exp(-rawSum)), 10);
+  });
+
+  it('auto keeps the calibration with the lowest validation Brier', () => {
+    const briers = (['platt', 'isotonic', 'none'] as const).map(
+      (calibration) => trainFailureModel(rows, NAMES, { seed: 3, calibration }).metrics.brier ?? 1,
+    );
+    expect(model.metrics.brier).toBe(Math.min(...briers));
   });
 
   it('honours a fixed calibration method and is deterministic for a seed', () => {

@@ -31,7 +31,10 @@ export interface TrainFailureOptions {
   readonly seed?: number;
   /** GBDT hyperparameters (GBDT_PARAMS names) over FAILURE_GBDT_DEFAULTS. */
   readonly params?: Readonly<Record<string, unknown>>;
-  /** `auto` fits both on the calibration slice and keeps the lower validation Brier. @default 'auto' */
+  /**
+   * `auto` fits Platt and isotonic on the calibration slice and keeps whichever of them, or the
+   * GBDT's own probabilities (`none`), scores the lowest Brier on validation. @default 'auto'
+   */
   readonly calibration?: 'auto' | CalibrationMethod;
   /** Precision the alert threshold must reach on validation. @default 0.6 */
   readonly alertPrecision?: number;
@@ -245,7 +248,10 @@ function trainWithoutSplit(
   };
 }
 
-/** Fits the calibrator(s) on the calibration slice; `auto` keeps the lower Brier on validation. */
+/**
+ * Fits the calibrator(s) on the calibration slice; `auto` keeps the lowest validation Brier among
+ * Platt, isotonic and none — a calibrator is worth keeping only if it helps on later data.
+ */
 function chooseCalibration(
   wanted: Resolved['calibration'],
   calRaw: Float64Array,
@@ -259,9 +265,9 @@ function chooseCalibration(
     return { method: 'none' };
   };
   if (wanted !== 'auto') return fitOne(wanted);
-  const candidates = [fitOne('platt'), fitOne('isotonic')];
+  const candidates = [fitOne('platt'), fitOne('isotonic'), fitOne('none')];
   const scored = candidates.map((c) => ({ c, brier: brierScore(valY, calibrate(c, valRaw.slice())) }));
-  // Ties go to Platt, the smoother of the two.
+  // Ties go to the earlier candidate: Platt, the smoothest.
   return scored.reduce((best, s) => (s.brier < best.brier ? s : best)).c;
 }
 
