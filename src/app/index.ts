@@ -15,3 +15,8 @@ export * from './healing-triggers.js';
 export { HEALING_INCIDENT_KIND, FLEET } from './healing-escalations.js';
 export { RunTracker } from './healing-runs.js';
 export { buildHealingContext, pipelineContext, CRITICAL_TAGS } from './healing-context.js';
+export * from './prediction-service.js';
+export { RunHistory } from './run-history.js';
+export { PipelineContexts, type PredictionCatalog } from './prediction-context.js';
+export type { PredictionRegistry } from './prediction-models.js';
+export { storeTrainingSet, type StoreTrainingSet } from './prediction-training.js';
