@@ -3,6 +3,7 @@
  * the end-to-end tests and benchmarks drive. One place, so tests exercise the composition users run.
  */
 import {
+  SqlAnomalyOutcomes,
   SqlAnomalyStore,
   SqlInsightStore,
   SqlModelStore,
@@ -25,7 +26,7 @@ import {
 import { composeHealing, type Healing, type HealingOptions } from './compose-healing.js';
 import type { AppServices } from './http/index.js';
 import { MonitoringEngine } from './monitoring/index.js';
-import { ModelRegistry } from './registry/index.js';
+import { ModelRegistry, outcomesByKind, type GateDecision, type RegistryOptions } from './registry/index.js';
 import type { Clock } from './shared/index.js';
 
 export interface CoreOptions {
@@ -38,6 +39,12 @@ export interface CoreOptions {
   onWarning?: (err: Error, what: string) => void;
   /** Told about template births and merges. */
   onTemplateEvent?: (event: { type: string }) => void;
+  /** Model rollout: a canary's default share and how long routing is answered from memory. */
+  models?: Pick<RegistryOptions, 'canaryShare' | 'routeRefreshMs'>;
+  /** The automatic promotion gate, checked every `intervalMs`; off when absent. */
+  modelGate?: { minOutcomes: number; intervalMs: number };
+  /** Told what each automatic gate check decided, per kind with a challenger. */
+  onModelGate?: (decision: GateDecision) => void;
   /** The self-healing loop; none when absent. */
   healing?: HealingOptions;
 }
@@ -49,6 +56,8 @@ export interface Core {
   rootCause: RootCauseService;
   recommendations: RecommendationService;
   ingest: IngestService;
+  /** Model versions of every kind and their rollout: one instance for every service and route. */
+  registry: ModelRegistry;
   /** The self-healing loop, when on. */
   healing: Healing | null;
   /** Events replayed from the store into the windows at start. */
@@ -78,6 +87,11 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
     errorPatterns: mining.namer,
   });
   const replayed = await rebuildLive(store.events, engine, clock, 2 * o.windowMs);
+  const registry = new ModelRegistry(new SqlModelStore(store.sql), clock, {
+    ...o.models,
+    outcomes: outcomesByKind({ anomaly: new SqlAnomalyOutcomes(store.sql) }),
+    onError: warn('models: refreshing the routing failed; the last known routing answers'),
+  });
   // The healing loop hears of anomalies and incidents once they are stored (with their ids).
   let onFindings: FindingsListener | null = null;
   const anomalyStore = new SqlAnomalyStore(store.sql);
@@ -88,7 +102,7 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
       () => onFindings,
       warn('healing: findings listener failed'),
     ),
-    registry: new ModelRegistry(new SqlModelStore(store.sql), clock),
+    registry,
     clock,
     newId: o.newId,
     onError: warn('anomaly: storing findings failed'),
@@ -144,6 +158,7 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
     rootCause,
     recommendations,
     ingest,
+    registry,
     healing,
     replayed,
     services: {
@@ -153,6 +168,7 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
       clock,
       anomaly,
       logInsights: { rootCause, recommendations, logs: mining },
+      models: registry,
       ...(healing === null ? {} : { healing: healing.admin }),
     },
     startTimers() {
@@ -174,11 +190,24 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
               healingTick ??= healing.service.tick().finally(() => (healingTick = null));
             }, o.healing.intervalMs);
       healingTimer?.unref();
+      // The gate promotes a challenger that is not worse than the full version (admins can also do it by API).
+      const gate = o.modelGate;
+      const gateTimer =
+        gate === undefined
+          ? undefined
+          : setInterval(() => {
+              registry
+                .checkGates({ minOutcomes: gate.minOutcomes })
+                .then((decisions) => decisions.forEach((d) => o.onModelGate?.(d)))
+                .catch(warn('models: automatic gate check failed'));
+            }, gate.intervalMs);
       anomalyTimer.unref();
       logsTimer.unref();
+      gateTimer?.unref();
       return () => {
         clearInterval(anomalyTimer);
         clearInterval(logsTimer);
+        clearInterval(gateTimer);
         clearInterval(healingTimer);
       };
     },

@@ -61,6 +61,17 @@ export async function startService(
     newId: randomUUID,
     onWarning: (err, what) => log.warn({ err }, what),
     onTemplateEvent: (e) => log.debug({ ...e }, `logs: ${e.type}`),
+    models: { canaryShare: config.canaryShare, routeRefreshMs: config.modelRouteRefreshMs },
+    ...(config.modelAutoPromote
+      ? { modelGate: { minOutcomes: config.modelGateMinOutcomes, intervalMs: config.modelGateIntervalMs } }
+      : {}),
+    onModelGate: (d) =>
+      log[d.promoted === null ? 'debug' : 'info'](
+        { kind: d.kind, promoted: d.promoted, reason: d.reason, outcomes: d.comparison.outcomes },
+        d.promoted === null
+          ? 'models: gate kept the full version'
+          : 'models: gate promoted a version to full',
+      ),
     healing: await healingOptionsFromConfig(config, {
       clock,
       log,

@@ -17,6 +17,7 @@ import { ServiceMetrics } from './metrics.js';
 import { anomalyRoutes, type AnomalyRoutesService } from './routes/anomaly.js';
 import { healingRoutes, type HealingRoutesService } from './routes/healing.js';
 import { healingPlanRoutes } from './routes/healing-plan.js';
+import { modelRoutes, type ModelRoutesService } from './routes/models.js';
 import { monitoringRoutes, type MonitoringQueries } from './routes/monitoring.js';
 import { opsRoutes } from './routes/ops.js';
 import { logInsightRoutes, type LogInsightRoutesService } from './routes/root-cause.js';
@@ -33,6 +34,8 @@ export interface AppServices {
   sourceHealth?(): SourceHealth[];
   /** Anomaly detection: detect, train, anomalies, incidents, feedback. */
   anomaly?: AnomalyRoutesService;
+  /** Model versions and their rollout (the shared ModelRegistry). */
+  models?: ModelRoutesService;
   /** Root cause, recommendations, insights and log templates. */
   logInsights?: LogInsightRoutesService;
   /** The self-healing loop: runbooks, kill switch, approvals, actions, outcomes, audit. */
@@ -118,6 +121,7 @@ export async function buildApp(services: AppServices, options: HttpOptions): Pro
   await app.register(healingPlanRoutes);
   if (services.anomaly) await app.register(anomalyRoutes, { anomaly: services.anomaly });
   if (services.logInsights) await app.register(logInsightRoutes, { service: services.logInsights });
+  if (services.models) await app.register(modelRoutes, { models: services.models });
   if (services.healing) await app.register(healingRoutes, { healing: services.healing });
   if (services.demoControlApi)
     await app.register(services.demoControlApi, { prefix: '/demo/orchestrator/api' });

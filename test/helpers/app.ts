@@ -8,6 +8,7 @@ import { composeCore } from '../../src/compose.js';
 import { parseApiKeys } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
 import type { MonitoringEngine } from '../../src/monitoring/index.js';
+import type { ModelRegistry } from '../../src/registry/index.js';
 import { FakeClock } from '../../src/shared/index.js';
 import { freshDataDir } from './pglite.js';
 
@@ -21,6 +22,8 @@ export interface TestApp {
   /** Log mining (flush() writes templates), root cause (tick()/flush() analyse failed runs). */
   mining: LogMiningService;
   rootCause: RootCauseService;
+  /** The one model registry the services and routes share. */
+  registry: ModelRegistry;
   clock: FakeClock;
   close(): Promise<void>;
 }
@@ -80,6 +83,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     anomalyErrors,
     mining: core.mining,
     rootCause: core.rootCause,
+    registry: core.registry,
     clock,
     close: async () => {
       await app.close();
