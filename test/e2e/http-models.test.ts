@@ -117,6 +117,19 @@ describe('model rollout over HTTP', () => {
     expectError(await call('POST', '/api/models/weather/rollback', 'boss'), 400, 'kind');
   });
 
+  it('documents the model routes in the OpenAPI document', async () => {
+    const doc = (await call('GET', '/openapi.json', null)).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/models',
+        '/api/models/{kind}/compare',
+        '/api/models/{model_version}/promote',
+        '/api/models/{kind}/rollback',
+      ]),
+    );
+    expect(doc.paths['/api/models/{model_version}/promote'].post.requestBody).toBeDefined();
+  });
+
   it('shows the anomaly model trained through the anomaly service: one registry for both', async () => {
     const records = Array.from({ length: 10 }, (_, i) => ({
       duration_seconds: 25 + i,
