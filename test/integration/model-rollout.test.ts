@@ -95,6 +95,21 @@ for (const backend of await storeBackends('model_rollout')) {
       expect((await store.list({ kind: 'prediction', limit: 10, offset: 0, until: since })).total).toBe(2);
     });
 
+    it("sees another process's promotion once its routing refresh period has passed", async () => {
+      const clock = new FakeClock(Date.parse('2026-03-03T12:00:00Z'));
+      const here = new ModelRegistry(new SqlModelStore(sql), clock, { routeRefreshMs: 5000 });
+      const there = new ModelRegistry(new SqlModelStore(sql), clock, { routeRefreshMs: 5000 });
+      await here.registerFull(draft('anomaly', 'a'));
+      const b = await here.registerShadow(draft('anomaly', 'b'));
+      const serving = async () => (await here.route('anomaly', 'p1')).serving?.model_version;
+      const before = await serving();
+      await there.promote(b.model_version, { to: 'full' });
+      clock.advance(4999);
+      expect(await serving()).toBe(before);
+      clock.advance(1);
+      expect(await serving()).toBe(b.model_version);
+    });
+
     it('reads anomaly outcomes from labelled anomalies of the asked versions', async () => {
       const anomalies = new SqlAnomalyStore(sql);
       const t0 = Date.parse('2026-03-01T10:00:00Z');
