@@ -1,60 +1,51 @@
-import { FEATURES } from './features.js';
+import { FEATURES, hourOfRow } from './features.js';
+import { detectSeason, seasonalStats, type Season } from './season.js';
+import { featureStats, type FeatureStats } from './stats.js';
 
-/** What normal looks like for one feature: classic and robust location/spread over the values seen. */
-export interface FeatureStats {
-  n: number;
-  mean: number;
-  std: number;
-  median: number;
-  /** Median absolute deviation (unscaled). */
-  mad: number;
-  /** Sample skewness beyond ±1: the robust z (median/MAD) judges this feature. */
-  skewed: boolean;
-}
+export { featureStats, medianOf, type FeatureStats } from './stats.js';
 
 /** One baseline: stats per feature (null where no value was ever known), and the rows it came from. */
 export interface Baseline {
   samples: number;
   features: (FeatureStats | null)[];
+  /** Per feature, the daily profile it follows (null: no daily pattern, or too few runs to tell). */
+  seasons?: (Season | null)[];
 }
 
-// |skewness| above this: the mean and std are pulled by the tail, so the robust z is used instead.
-const SKEW_LIMIT = 1;
 // MAD × 1.4826 estimates σ for normal data.
 const MAD_TO_SIGMA = 1.4826;
 
-/** Baseline of the finite values of each column over `rows` (feature vectors, NaN = unknown). */
+/**
+ * Baseline of the finite values of each column over `rows` (feature vectors, NaN = unknown), with a
+ * daily profile for each judged feature that follows one (see season.ts).
+ */
 export function computeBaseline(rows: readonly Float64Array[]): Baseline {
-  const features = FEATURES.map((_, c) => {
-    const values = rows.map((r) => r[c]).filter(Number.isFinite);
-    return values.length === 0 ? null : featureStats(values);
+  const hours = rows.map(hourOfRow);
+  const features: (FeatureStats | null)[] = [];
+  const seasons: (Season | null)[] = [];
+  FEATURES.forEach((spec, c) => {
+    const values: number[] = [];
+    const at: (number | null)[] = [];
+    rows.forEach((r, i) => {
+      if (Number.isFinite(r[c])) {
+        values.push(r[c]);
+        at.push(hours[i]);
+      }
+    });
+    const flat = values.length === 0 ? null : featureStats(values);
+    features.push(flat);
+    seasons.push(flat !== null && spec.judged ? detectSeason(values, at, flat.skewed) : null);
   });
-  return { samples: rows.length, features };
+  return { samples: rows.length, features, seasons };
 }
 
-/** Classic and robust location/spread of finite values (at least one). */
-export function featureStats(values: readonly number[]): FeatureStats {
-  const n = values.length;
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  let m2 = 0;
-  let m3 = 0;
-  for (const v of values) {
-    const d = v - mean;
-    m2 += d * d;
-    m3 += d * d * d;
-  }
-  const variance = m2 / n;
-  const std = Math.sqrt(n > 1 ? m2 / (n - 1) : 0);
-  const skew = variance > 0 ? m3 / n / variance ** 1.5 : 0;
-  const median = medianOf(values);
-  const mad = medianOf(values.map((v) => Math.abs(v - median)));
-  return { n, mean, std, median, mad, skewed: Math.abs(skew) > SKEW_LIMIT };
-}
-
-function medianOf(values: readonly number[]): number {
-  const s = Float64Array.from(values).sort();
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+/**
+ * What `feature` is judged against at `hour` (UTC, fractional; null = unknown): the hour's bucket of
+ * its daily profile when it has one, else the flat stats.
+ */
+export function statsAt(b: Baseline, feature: number, hour: number | null): FeatureStats | null {
+  const season = hour === null ? null : (b.seasons?.[feature] ?? null);
+  return season === null || hour === null ? b.features[feature] : seasonalStats(season, hour);
 }
 
 /** The value a feature is compared with: the median when skewed, else the mean. */
@@ -62,17 +53,23 @@ export function centerOf(s: FeatureStats): number {
   return s.skewed ? s.median : s.mean;
 }
 
-/** The spread a z-score divides by, never below the feature's floor (see FEATURES). */
-export function spreadOf(s: FeatureStats, feature: number): number {
+/**
+ * The spread a z-score divides by, never below the feature's floor (see FEATURES). A skewed feature
+ * uses the MAD of the side the value lies on (`side` > 0: above the median), so a long upper tail is
+ * not mistaken for anomalies; side 0 gives the symmetric MAD (the spread named in reasons).
+ */
+export function spreadOf(s: FeatureStats, feature: number, side = 0): number {
   const spec = FEATURES[feature];
-  const raw = s.skewed ? MAD_TO_SIGMA * s.mad : s.std;
-  return Math.max(raw, spec.floor, spec.relFloor * Math.abs(centerOf(s)));
+  const mad = side > 0 ? (s.madUp ?? s.mad) : side < 0 ? (s.madDown ?? s.mad) : s.mad;
+  const raw = s.skewed ? MAD_TO_SIGMA * mad : s.std;
+  return Math.max(raw, spec.floor, spec.relFloor * Math.abs(centerOf(s))) * (s.scale ?? 1);
 }
 
-/** The (robust where skewed) z-score of `value`; NaN when either is unknown. */
+/** The (robust where skewed) z-score of `value`; NaN when either is unknown or the feature is not judged. */
 export function zScore(s: FeatureStats | null, feature: number, value: number): number {
-  if (s === null || !Number.isFinite(value)) return NaN;
-  return (value - centerOf(s)) / spreadOf(s, feature);
+  if (s === null || !Number.isFinite(value) || !FEATURES[feature].judged) return NaN;
+  const d = value - centerOf(s);
+  return d / spreadOf(s, feature, Math.sign(d));
 }
 
 /** The z-score as evidence of trouble: a fall counts as nothing for features where only a rise is abnormal. */

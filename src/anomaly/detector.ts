@@ -1,6 +1,7 @@
-import { effectiveZ, type Baseline, type BaselineScope, type BaselineSet } from './baseline.js';
-import { FEATURE_NAMES, FEATURES, type FeatureName } from './features.js';
-import { imputedMatrix, maxAbsZ, type AnomalyModel } from './model.js';
+import { tolerated } from './feedback.js';
+import { effectiveZ, statsAt, type Baseline, type BaselineScope, type BaselineSet } from './baseline.js';
+import { FEATURE_NAMES, FEATURES, hourOfRow, type FeatureName } from './features.js';
+import { forestScoreOf, type AnomalyModel } from './model.js';
 import { fmt, zReason } from './reasons.js';
 import { applyRules, type RuleName } from './rules.js';
 import { calibrate, DEFAULT_THRESHOLD, rawScore, ruleFloor, Z_LIMIT, zEvidence } from './scoring.js';
@@ -57,8 +58,11 @@ const ALL = FEATURES.map((_, i) => i);
  */
 export function detect(row: Float64Array, ctx: DetectContext): Detection {
   const chosen = chooseBaseline(ctx);
-  const statsOf = (f: number) => chosen?.baseline.features[f] ?? null;
+  const hour = hourOfRow(row);
   const model = ctx.model?.model ?? null;
+  const tolerances = ctx.pipelineId === null ? undefined : model?.tolerances[ctx.pipelineId];
+  const statsOf = (f: number) =>
+    chosen === null ? null : tolerated(statsAt(chosen.baseline, f, hour), tolerances, f);
   const features = model?.features ?? ALL;
   const reasons: string[] = [];
   const notes: string[] = [];
@@ -77,9 +81,15 @@ export function detect(row: Float64Array, ctx: DetectContext): Detection {
 
   let score: number;
   if (model !== null) {
-    const forestScore = -model.forest.scoreSamples(imputedMatrix([row], features, model.baseline))[0];
-    const maxZ = chosen === null ? 0 : maxAbsZ(row, features, chosen.baseline);
-    const hybrid = calibrate(rawScore(forestScore, maxZ), model.calibration);
+    const forestScore = forestScoreOf(model, row);
+    const maxZ = zs.reduce((m, z) => Math.max(m, z), 0);
+    // Feedback may have raised this pipeline's bar for the forest (see feedbackForestBars).
+    const bar = ctx.pipelineId === null ? undefined : model.forestBars[ctx.pipelineId];
+    const calibration =
+      bar === undefined
+        ? model.calibration
+        : { ...model.calibration, threshold: Math.max(bar, model.calibration.threshold) };
+    const hybrid = calibrate(rawScore(forestScore, maxZ), calibration);
     // A feature at |z| ≥ 3 is anomalous on its own, as without a model (calibration counts it).
     score = Math.max(hybrid, zEvidence(maxZ));
     if (hybrid >= (ctx.threshold ?? DEFAULT_THRESHOLD)) {
@@ -93,6 +103,10 @@ export function detect(row: Float64Array, ctx: DetectContext): Detection {
   }
   if (chosen === null)
     notes.push('no baseline yet for this pipeline or the fleet: rules on absolute limits only');
+  if (tolerances !== undefined && Object.keys(tolerances).length > 0) {
+    const widened = Object.entries(tolerances).map(([n, k]) => `${n} ×${fmt(k ?? 1)}`);
+    notes.push(`feedback on false alarms widened this pipeline's normal range: ${widened.join(', ')}`);
+  }
 
   const hits = applyRules(row, statsOf, chosen?.scope ?? null, ctx.signatures);
   for (const h of hits) reasons.push(h.reason);

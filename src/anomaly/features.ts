@@ -4,20 +4,80 @@ import { classifyError } from '../logs/index.js';
  * The detector's features, declared once. The first seven are the original backend's; the rest are
  * used when the data carries them. `floor` is the smallest spread a baseline may have, so a feature
  * that never varied in training (no retries, no failures) still has a meaningful z-score; `relFloor`
- * raises it to a share of the baseline's centre for features measured on a scale.
+ * raises it to a share of the baseline's centre for features measured on a scale. A feature that is
+ * not `judged` has no z-score of its own: it is context for the Isolation Forest (time of day, and
+ * the new-template rate, which is 1 whenever a run's single warning is new — see docs/BENCHMARKS.md).
  */
 export const FEATURES = [
-  { name: 'execution_time_s', unit: 's', floor: 1, relFloor: 0.05, ruleMin: null, upOnly: true },
-  { name: 'data_volume_mb', unit: 'MB', floor: 1, relFloor: 0.05, ruleMin: null, upOnly: false },
-  { name: 'failure_count_1h', unit: 'failures', floor: 1, relFloor: 0, ruleMin: 3, upOnly: true },
-  { name: 'cpu_percent', unit: '%', floor: 2, relFloor: 0, ruleMin: null, upOnly: true },
-  { name: 'memory_percent', unit: '%', floor: 2, relFloor: 0, ruleMin: null, upOnly: true },
-  { name: 'retry_count', unit: 'retries', floor: 1, relFloor: 0, ruleMin: 3, upOnly: true },
-  { name: 'error_pattern_score', unit: '', floor: 0.1, relFloor: 0, ruleMin: 0.4, upOnly: true },
-  { name: 'throughput_per_minute', unit: '/min', floor: 1, relFloor: 0.05, ruleMin: null, upOnly: false },
-  { name: 'latency_ms', unit: 'ms', floor: 1, relFloor: 0.05, ruleMin: null, upOnly: true },
-  { name: 'stage_duration_ratio', unit: '×', floor: 0.1, relFloor: 0, ruleMin: null, upOnly: true },
-  { name: 'new_template_rate', unit: '', floor: 0.1, relFloor: 0, ruleMin: null, upOnly: true },
+  {
+    name: 'execution_time_s',
+    unit: 's',
+    floor: 1,
+    relFloor: 0.05,
+    ruleMin: null,
+    upOnly: true,
+    judged: true,
+  },
+  {
+    name: 'data_volume_mb',
+    unit: 'MB',
+    floor: 1,
+    relFloor: 0.05,
+    ruleMin: null,
+    upOnly: false,
+    judged: true,
+  },
+  {
+    name: 'failure_count_1h',
+    unit: 'failures',
+    floor: 1,
+    relFloor: 0,
+    ruleMin: 3,
+    upOnly: true,
+    judged: true,
+  },
+  { name: 'cpu_percent', unit: '%', floor: 2, relFloor: 0, ruleMin: null, upOnly: true, judged: true },
+  { name: 'memory_percent', unit: '%', floor: 2, relFloor: 0, ruleMin: null, upOnly: true, judged: true },
+  { name: 'retry_count', unit: 'retries', floor: 1, relFloor: 0, ruleMin: 3, upOnly: true, judged: true },
+  {
+    name: 'error_pattern_score',
+    unit: '',
+    floor: 0.1,
+    relFloor: 0,
+    ruleMin: 0.4,
+    upOnly: true,
+    judged: true,
+  },
+  {
+    name: 'throughput_per_minute',
+    unit: '/min',
+    floor: 1,
+    relFloor: 0.05,
+    ruleMin: null,
+    upOnly: false,
+    judged: true,
+  },
+  { name: 'latency_ms', unit: 'ms', floor: 1, relFloor: 0.05, ruleMin: null, upOnly: true, judged: true },
+  {
+    name: 'stage_duration_ratio',
+    unit: '×',
+    floor: 0.1,
+    relFloor: 0,
+    ruleMin: null,
+    upOnly: true,
+    judged: true,
+  },
+  {
+    name: 'new_template_rate',
+    unit: '',
+    floor: 0.1,
+    relFloor: 0,
+    ruleMin: null,
+    upOnly: true,
+    judged: false,
+  },
+  { name: 'hour_sin', unit: '', floor: 0.1, relFloor: 0, ruleMin: null, upOnly: false, judged: false },
+  { name: 'hour_cos', unit: '', floor: 0.1, relFloor: 0, ruleMin: null, upOnly: false, judged: false },
 ] as const;
 
 /** A feature's name. */
@@ -92,7 +152,22 @@ export function recordFeatures(
   out[8] = r.latency_ms;
   out[9] = r.stage_duration_ratio;
   out[10] = r.new_template_rate;
+  const angle = r.time === null ? NaN : (2 * Math.PI * (((r.time % DAY_MS) + DAY_MS) % DAY_MS)) / DAY_MS;
+  out[11] = Math.sin(angle);
+  out[12] = Math.cos(angle);
   return out;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The UTC hour of day (0 ≤ h < 24, fractional) a feature vector was taken at; null when unknown. */
+export function hourOfRow(row: Float64Array): number | null {
+  const s = row[FEATURE_INDEX.hour_sin];
+  const c = row[FEATURE_INDEX.hour_cos];
+  if (!Number.isFinite(s) || !Number.isFinite(c)) return null;
+  const h = (Math.atan2(s, c) * 12) / Math.PI;
+  // atan2 is in (−π, π]; rounding may land a hair below 0 or on 24.
+  return Math.min(((h % 24) + 24) % 24, 24 - 1e-9);
 }
 
 /** A record with every number unknown except those given (tests, fixtures). */

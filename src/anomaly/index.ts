@@ -10,17 +10,28 @@ export {
   emptyRecord,
   errorPatternScore,
   errorSignatures,
+  hourOfRow,
   recordFeatures,
   type AnomalyRecord,
   type FeatureName,
 } from './features.js';
 export { parseAnomalyRecord, parseTrainingBody } from './record.js';
 export {
+  FALSE_ALARM_WEIGHT,
+  MAX_TOLERANCE,
+  feedbackTolerances,
+  type LabelledRun,
+  type Tolerances,
+} from './feedback.js';
+export { withFeedback } from './learn-feedback.js';
+export { MIN_EXPLAINED, MIN_PER_SECTOR, SECTORS, detectSeason, type Season } from './season.js';
+export {
   MIN_PIPELINE_SAMPLES,
   buildBaselines,
   computeBaseline,
   emptyBaselines,
   featureStats,
+  statsAt,
   type Baseline,
   type BaselineScope,
   type BaselineSet,

@@ -7,8 +7,9 @@ import {
 } from '../ml/iforest/index.js';
 import type { Rng } from '../shared/index.js';
 import { ValidationError } from '../shared/index.js';
-import { computeBaseline, effectiveZ, type Baseline } from './baseline.js';
-import { CORE_FEATURES, FEATURE_NAMES, FEATURES } from './features.js';
+import { computeBaseline, effectiveZ, statsAt, type Baseline } from './baseline.js';
+import type { Tolerances } from './feedback.js';
+import { CORE_FEATURES, FEATURE_NAMES, FEATURES, hourOfRow } from './features.js';
 import { quantile, rawScore, Z_LIMIT, type Calibration } from './scoring.js';
 
 /** Model type in the artifact envelope. */
@@ -26,6 +27,10 @@ export interface AnomalyModel {
   baseline: Baseline;
   calibration: Calibration;
   contamination: number;
+  /** What feedback on false alarms widened, per pipeline (see feedback.ts); {} without feedback. */
+  tolerances: Tolerances;
+  /** Per pipeline, the raw score the forest's verdict must exceed (feedback.ts); {} without feedback. */
+  forestBars: Record<string, number>;
 }
 
 export interface TrainOptions {
@@ -68,14 +73,14 @@ export function trainAnomalyModel(
     features.map((f) => FEATURE_NAMES[f]),
   );
   const forestScores = forest.scoreSamples(x);
-  const z = rows.map((row, r) => maxAbsZ(row, features, options.baselineOf?.(r) ?? baseline));
+  const z = rows.map((row, r) => maxAbsZ(row, features, options.baselineOf?.(r) ?? baseline, hourOfRow(row)));
   const raw = rows.map((_, r) => rawScore(-forestScores[r], z[r]));
   const calibration = {
     threshold: thresholdFor(raw, z, contamination),
     median: quantile(raw, 0.5),
     forestMedian: -quantile(forestScores, 0.5),
   };
-  return { forest, features, baseline, calibration, contamination };
+  return { forest, features, baseline, calibration, contamination, tolerances: {}, forestBars: {} };
 }
 
 /**
@@ -102,10 +107,15 @@ function chooseFeatures(rows: readonly Float64Array[]): number[] {
   return chosen;
 }
 
-/** The strongest z evidence (see effectiveZ) over the model's features against `baseline`. */
-export function maxAbsZ(row: Float64Array, features: readonly number[], baseline: Baseline): number {
+/** The strongest z evidence (see effectiveZ) over the model's features against `baseline` at `hour`. */
+export function maxAbsZ(
+  row: Float64Array,
+  features: readonly number[],
+  baseline: Baseline,
+  hour: number | null,
+): number {
   let m = 0;
-  for (const f of features) m = Math.max(m, effectiveZ(baseline.features[f], f, row[f]));
+  for (const f of features) m = Math.max(m, effectiveZ(statsAt(baseline, f, hour), f, row[f]));
   return m;
 }
 
@@ -132,6 +142,8 @@ interface Body {
   baseline: Baseline;
   calibration: Calibration;
   contamination: number;
+  tolerances?: Tolerances;
+  forestBars?: Record<string, number>;
 }
 
 /** Serialises the model into the artifact envelope (the forest nested as its own artifact). */
@@ -142,6 +154,8 @@ export function encodeAnomalyModel(m: AnomalyModel): string {
     baseline: m.baseline,
     calibration: m.calibration,
     contamination: m.contamination,
+    tolerances: m.tolerances,
+    forestBars: m.forestBars,
   };
   return encodeArtifact(ANOMALY_MODEL, { contamination: m.contamination }, body.features, body);
 }
@@ -168,12 +182,39 @@ export function decodeAnomalyModel(text: string): AnomalyModel {
     'calibration malformed',
   );
   check(Number.isFinite(body.contamination), 'contamination malformed');
+  const tolerances = body.tolerances ?? {};
+  check(
+    typeof tolerances === 'object' &&
+      tolerances !== null &&
+      Object.values(tolerances).every(
+        (t) => typeof t === 'object' && t !== null && Object.values(t).every((v) => Number.isFinite(v)),
+      ),
+    'tolerances malformed',
+  );
+  const forestBars = body.forestBars ?? {};
+  check(
+    typeof forestBars === 'object' &&
+      forestBars !== null &&
+      Object.values(forestBars).every((v) => Number.isFinite(v)),
+    'forestBars malformed',
+  );
   return {
     forest: decodeIsolationForest(JSON.stringify(body.forest)),
     features,
     // Features are only ever appended: an older model knows nothing of the newer ones.
-    baseline: { ...(b as Baseline), features: FEATURES.map((_, i) => (b as Baseline).features[i] ?? null) },
+    baseline: {
+      ...(b as Baseline),
+      features: FEATURES.map((_, i) => (b as Baseline).features[i] ?? null),
+      seasons: FEATURES.map((_, i) => (b as Baseline).seasons?.[i] ?? null),
+    },
     calibration: c as Calibration,
     contamination: body.contamination as number,
+    tolerances,
+    forestBars,
   };
+}
+
+/** The forest's anomaly score of one feature vector (higher: easier to isolate). */
+export function forestScoreOf(model: AnomalyModel, row: Float64Array): number {
+  return -model.forest.scoreSamples(imputedMatrix([row], model.features, model.baseline))[0];
 }

@@ -81,6 +81,22 @@ export class OnlineAnomalyDetector {
     };
   }
 
+  /**
+   * Replays a past event (in event-time order) into the state online detection keeps — failures in
+   * the hour, stage norms, the log miner, every metric series' streaming detector — without judging
+   * it, so that after a restart detection resumes where it was rather than from nothing. Returns the
+   * finished run's record, if any.
+   */
+  warm(event: TelemetryEvent): AnomalyRecord | null {
+    if (event.kind === 'metric') {
+      this.streams.update(event.pipeline_id, event.name, event.value);
+      return null;
+    }
+    const record = this.runs.observe(event);
+    if (record !== null) this.streams.update(event.pipeline_id, 'duration_seconds', record.duration_seconds);
+    return record;
+  }
+
   /** Resolves incidents quiet long enough at `now`. */
   sweep(now: number): Incident[] {
     return this.incidents.sweep(now);

@@ -96,7 +96,9 @@ export class RunFeatureTracker {
     const logD = Math.log(e.duration_seconds);
     if (norm.n >= STAGE_WARMUP)
       run.maxStageRatio = Math.max(run.maxStageRatio, Math.exp(logD - norm.logMean));
-    norm.logMean = norm.n === 0 ? logD : norm.logMean + STAGE_ALPHA * (logD - norm.logMean);
+    // The plain mean until the EWMA's memory is reached: starting the EWMA at the first run would
+    // weigh that one run for dozens more.
+    norm.logMean += Math.max(STAGE_ALPHA, 1 / (norm.n + 1)) * (logD - norm.logMean);
     norm.n++;
     this.stages.set(key, norm);
   }
@@ -122,6 +124,7 @@ export class RunFeatureTracker {
       memory_percent: e.memory_percent ?? NaN,
       retry_count: e.retry_count,
       stage_errors: errors,
+      // A failed run's records over the time until it stopped say nothing about its speed.
       throughput_per_minute: e.throughput_per_minute ?? NaN,
       latency_ms: e.latency_ms ?? NaN,
       stage_duration_ratio: run !== undefined && run.maxStageRatio > 0 ? run.maxStageRatio : NaN,

@@ -1,5 +1,6 @@
 import {
   DEFAULT_CONTAMINATION,
+  FALSE_ALARM_WEIGHT,
   FEATURE_NAMES,
   OnlineAnomalyDetector,
   RecentRuns,
@@ -10,6 +11,7 @@ import {
   emptyBaselines,
   encodeAnomalyModel,
   errorSignatures,
+  withFeedback,
   parseAnomalyRecord,
   parseTrainingBody,
   recordFeatures,
@@ -18,6 +20,7 @@ import {
   type BaselineSet,
   type Detection,
   type Incident,
+  type LabelledRun,
   type OnlineOutcome,
   type VersionedModel,
 } from '../anomaly/index.js';
@@ -131,9 +134,7 @@ export class AnomalyService {
     const now = this.deps.clock.now();
     const source = records === null ? 'store' : 'request';
     const history =
-      records === null
-        ? await this.withoutConfirmedAnomalies(await this.historyRecords(now - this.historyMs))
-        : null;
+      records === null ? await this.labelledHistory(await this.historyRecords(now - this.historyMs)) : null;
     const rows = records ?? history?.kept ?? [];
     if (records === null && rows.length < 2) {
       throw new AppError(
@@ -147,11 +148,22 @@ export class AnomalyService {
       rows.map((r, i) => ({ pipeline_id: r.pipeline_id ?? '', features: features[i] })),
       now,
     );
-    const baselineOf = (i: number) => baselines.pipelines.get(rows[i].pipeline_id ?? '') ?? null;
-    const model = trainAnomalyModel(features, new SeededRng(this.deps.options?.seed ?? 42), {
-      contamination: this.contamination,
-      baselineOf,
-    });
+    // Runs labelled false_positive count several times in the forest's rows: normal, and not rare.
+    const extra = (history?.labelled ?? []).filter((l) => l.label === 'false_positive');
+    const weighted = [...features, ...extra.flatMap((l) => repeat(l.features, FALSE_ALARM_WEIGHT - 1))];
+    const pipelineOf = [
+      ...rows.map((r) => r.pipeline_id ?? ''),
+      ...extra.flatMap((l) => repeat(l.pipeline_id, FALSE_ALARM_WEIGHT - 1)),
+    ];
+    const baselineOf = (i: number) => baselines.pipelines.get(pipelineOf[i]) ?? null;
+    const model = withFeedback(
+      trainAnomalyModel(weighted, new SeededRng(this.deps.options?.seed ?? 42), {
+        contamination: this.contamination,
+        baselineOf,
+      }),
+      history?.labelled ?? [],
+      (p) => baselines.pipelines.get(p) ?? baselines.fleet,
+    );
     const trained = { model, version: 'candidate' };
     const flagged = features.filter(
       (f, i) =>
@@ -165,6 +177,9 @@ export class AnomalyService {
         : { start: times.reduce((a, b) => Math.min(a, b)), end: times.reduce((a, b) => Math.max(a, b)) };
     const metrics = {
       excluded_confirmed_anomalies: history?.excluded ?? 0,
+      false_alarms_learnt: extra.length,
+      pipelines_widened_by_feedback: Object.keys(model.tolerances).length,
+      pipelines_forest_bar_by_feedback: Object.keys(model.forestBars).length,
       training_alert_rate: flagged / features.length,
       calibration_threshold: model.calibration.threshold,
       calibration_median: model.calibration.median,
@@ -233,11 +248,23 @@ export class AnomalyService {
     await this.writes;
   }
 
-  /** Reads the recent finished runs from the store into the baselines (at start). */
+  /**
+   * Reads the recent history from the store (at start): its finished runs, less those confirmed as
+   * anomalies, into the baselines; every event into online detection's state (see
+   * OnlineAnomalyDetector.warm), so detection resumes warm after a restart.
+   */
   async refreshBaselines(): Promise<void> {
     const now = this.deps.clock.now();
-    const records = await this.historyRecords(now - (this.deps.options?.baselineHistoryMs ?? 2 * DAY_MS));
-    for (const r of records) if (r.pipeline_id !== null) this.recent.add(r.pipeline_id, recordFeatures(r));
+    const since = now - (this.deps.options?.baselineHistoryMs ?? 2 * DAY_MS);
+    const records: AnomalyRecord[] = [];
+    for await (const page of this.deps.events.scanSince(since)) {
+      for (const e of page) {
+        const r = this.online.warm(e);
+        if (r !== null) records.push(r);
+      }
+    }
+    const { kept } = await this.labelledHistory(records);
+    for (const r of kept) if (r.pipeline_id !== null) this.recent.add(r.pipeline_id, recordFeatures(r));
     this.baselines = this.recent.baselines(now);
     this.lastRefresh = now;
   }
@@ -253,9 +280,8 @@ export class AnomalyService {
   /** Stores a person's verdict on an anomaly; 404 when there is no such anomaly. */
   async feedback(anomalyId: string, body: unknown): Promise<FeedbackRow> {
     const { label, note } = parseFeedback(body);
-    if ((await this.deps.anomalies.getAnomaly(anomalyId)) === null) {
-      throw new NotFoundError(`no anomaly "${anomalyId}"`);
-    }
+    const anomaly = await this.deps.anomalies.getAnomaly(anomalyId);
+    if (anomaly === null) throw new NotFoundError(`no anomaly "${anomalyId}"`);
     const row: FeedbackRow = {
       id: this.deps.newId(),
       anomaly_id: anomalyId,
@@ -264,6 +290,10 @@ export class AnomalyService {
       created_at: this.deps.clock.now(),
     };
     await this.deps.anomalies.addFeedback(row);
+    // A false alarm on a run is a normal run: the next baselines include it.
+    if (label === 'false_positive' && anomaly.kind === 'execution') {
+      this.recent.add(anomaly.pipeline_id, featuresOfInputs(anomaly.inputs));
+    }
     return row;
   }
 
@@ -292,17 +322,28 @@ export class AnomalyService {
     return out;
   }
 
-  /** Leaves out runs that feedback confirmed as anomalies: they must not teach the model what is normal. */
-  private async withoutConfirmedAnomalies(
+  /**
+   * Splits the history by feedback: runs confirmed as anomalies are left out (they must not teach the
+   * model what is normal); every labelled run is also returned with its label.
+   */
+  private async labelledHistory(
     records: AnomalyRecord[],
-  ): Promise<{ kept: AnomalyRecord[]; excluded: number }> {
-    const confirmed = new Set(
-      (await this.deps.anomalies.executionLabels())
-        .filter((l) => l.label === 'true_positive')
-        .map((l) => `${l.pipeline_id}\u0000${l.execution_id}`),
+  ): Promise<{ kept: AnomalyRecord[]; excluded: number; labelled: LabelledRun[] }> {
+    const labels = new Map(
+      (await this.deps.anomalies.executionLabels()).map((l) => [
+        `${l.pipeline_id}\u0000${l.execution_id}`,
+        l.label,
+      ]),
     );
-    const kept = records.filter((r) => !confirmed.has(`${r.pipeline_id}\u0000${r.execution_id}`));
-    return { kept, excluded: records.length - kept.length };
+    const kept: AnomalyRecord[] = [];
+    const labelled: LabelledRun[] = [];
+    for (const r of records) {
+      const label = labels.get(`${r.pipeline_id}\u0000${r.execution_id}`);
+      if (label !== 'true_positive') kept.push(r);
+      if (label !== undefined && r.pipeline_id !== null)
+        labelled.push({ pipeline_id: r.pipeline_id, features: recordFeatures(r), label });
+    }
+    return { kept, excluded: records.length - kept.length, labelled };
   }
 
   private persist(found: OnlineOutcome): void {
@@ -317,6 +358,18 @@ export class AnomalyService {
       .then(() => this.deps.anomalies.save(batch))
       .catch((err: unknown) => this.deps.onError?.(toError(err)));
   }
+}
+
+function repeat<T>(item: T, times: number): T[] {
+  return Array.from({ length: times }, () => item);
+}
+
+/** A stored anomaly's inputs (feature name → value, null = unknown) as a feature vector. */
+function featuresOfInputs(inputs: Record<string, unknown>): Float64Array {
+  return Float64Array.from(FEATURE_NAMES, (n) => {
+    const v = inputs[n];
+    return typeof v === 'number' ? v : NaN;
+  });
 }
 
 function parseFeedback(body: unknown): Pick<FeedbackRow, 'label' | 'note'> {
