@@ -1,5 +1,6 @@
 /** A SqlClient wrapper that fails or stalls on demand, to play a database that is down or slow. */
-import type { CopySqlClient } from '../../src/adapters/postgres/client.js';
+import type { SqlClient } from '../../src/ports/index.js';
+import type { CopyBatch, EventsSqlClient } from '../../src/adapters/events/sql/insert-batch.js';
 
 export interface Faults {
   /** While true every call rejects as a refused connection would. */
@@ -8,15 +9,20 @@ export interface Faults {
   stall: Promise<void> | null;
 }
 
-export type FaultySql = CopySqlClient & Faults;
+export type FaultySql = EventsSqlClient & Faults;
 
 /** Wraps `inner`; faults are off until a test turns them on. */
-export function faultySql(inner: CopySqlClient): FaultySql {
+export function faultySql(inner: EventsSqlClient): FaultySql {
   const faults: Faults = { failing: false, stall: null };
-  return Object.assign(faults, wrap(inner, faults));
+  return Object.assign(faults, wrap(inner, faults), {
+    insertEvents: async (journalId: string, batch: CopyBatch) => {
+      await gate(faults, 'INSERT INTO flexiroaster_ai.events');
+      return inner.insertEvents(journalId, batch);
+    },
+  });
 }
 
-function wrap(inner: CopySqlClient, faults: Faults): CopySqlClient {
+function wrap(inner: SqlClient, faults: Faults): SqlClient {
   return {
     query: async (sql, params) => {
       await gate(faults, sql);
@@ -25,10 +31,6 @@ function wrap(inner: CopySqlClient, faults: Faults): CopySqlClient {
     exec: async (sql) => {
       await gate(faults, sql);
       return inner.exec(sql);
-    },
-    copyBinary: async (target, data) => {
-      await gate(faults, `COPY ${target}`);
-      return inner.copyBinary(target, data);
     },
     transaction: async (fn) => {
       await gate(faults, '');

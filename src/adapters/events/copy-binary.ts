@@ -84,3 +84,18 @@ export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
+
+/** The same COPY input without its first `skip` rows (a batch the database already has part of). */
+export function dropCopyRows(copy: Uint8Array, skip: number): Uint8Array {
+  const view = new DataView(copy.buffer, copy.byteOffset, copy.byteLength);
+  let at = HEADER.length;
+  for (let row = 0; row < skip; row++) {
+    const fields = view.getInt16(at);
+    at += 2;
+    for (let f = 0; f < fields; f++) at += 4 + Math.max(0, view.getInt32(at));
+  }
+  const out = new Uint8Array(HEADER.length + copy.byteLength - at);
+  out.set(copy.subarray(0, HEADER.length), 0);
+  out.set(copy.subarray(at), HEADER.length);
+  return out;
+}

@@ -3,7 +3,6 @@ import type { TelemetryEvent } from '../../domain/index.js';
 import type { EventStore, StoreHealth } from '../../ports/index.js';
 import { StoreUnavailableError, toError, type Clock } from '../../shared/index.js';
 import { readOrCreateJournalId } from '../journal/journal-id.js';
-import type { CopySqlClient } from '../postgres/client.js';
 import { recoverJournal, type RecoveredJournal } from '../journal/recover.js';
 import { deleteFlushedSegments } from '../journal/segments.js';
 import { JournalWriter, type WrittenGroup } from '../journal/writer.js';
@@ -12,14 +11,14 @@ import { GroupCommitter } from './group-commit.js';
 import { safeNotify, type StoreNotice } from './notices.js';
 import { PendingQueue, type PendingBatch } from './pending-queue.js';
 import { serializeEvent } from './serialize.js';
-import { insertBatch } from './sql/insert-batch.js';
+import { toCopyBatch, type EventsSqlClient } from './sql/insert-batch.js';
 import { pruneEvents } from './sql/prune-events.js';
 import { readCheckpoint } from './sql/read-checkpoint.js';
 import { maxEventId, scanLatestPage } from './sql/scan-latest.js';
 
 export interface JournaledEventStoreOptions {
   /** The database; flushes bulk-load with COPY. */
-  sql: CopySqlClient;
+  sql: EventsSqlClient;
   /** Folder of the journal segments, created if missing. One process at a time: the caller locks it. */
   journalDir: string;
   /** Longest wait to gather appends into one durable write; 0 = the current tick. @default 2 */
@@ -99,7 +98,7 @@ export class JournaledEventStore implements EventStore {
         retryMaxMs: options.retryMaxMs ?? 2000,
       },
       {
-        insert: (batch) => insertBatch(options.sql, journalId, batch).then(() => undefined),
+        insert: (batch) => options.sql.insertEvents(journalId, toCopyBatch(batch)).then(() => undefined),
         afterInsert: (seq) => this.cleanJournal(seq),
         onFailure: (error, attempt, retryInMs) =>
           this.notify({ type: 'flush:failed', error, attempt, retryInMs }),
@@ -300,7 +299,7 @@ async function replay(
   let flushed = checkpoint;
   while (queue.count > 0) {
     const batch: PendingBatch = queue.peek(batchEventsOf(options));
-    await insertBatch(options.sql, journalId, batch);
+    await options.sql.insertEvents(journalId, toCopyBatch(batch));
     queue.drop(batch.lastSeq);
     flushed = batch.lastSeq;
   }

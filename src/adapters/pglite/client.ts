@@ -1,6 +1,7 @@
-import { Worker } from 'node:worker_threads';
 import { toError } from '../../shared/index.js';
-import type { ClosableSqlClient, CopySqlClient } from '../postgres/client.js';
+import type { SqlClient } from '../../ports/index.js';
+import type { ClosableSqlClient } from '../postgres/client.js';
+import { ownBuffer, startWorker } from '../postgres/start-worker.js';
 import { withSavepoint } from '../sql/savepoint.js';
 import { SqlStateError } from '../sql/sql-error.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
@@ -18,7 +19,7 @@ type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Om
  * (first open of a new folder runs initdb: several seconds). Keeps the process alive until closed.
  */
 export async function openPgliteClient(options: PgliteClientOptions): Promise<ClosableSqlClient> {
-  const worker = startWorker({ dataDir: options.dataDir });
+  const worker = startWorker(import.meta.url, 'worker', { dataDir: options.dataDir } satisfies WorkerInit);
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | null = null;
@@ -54,24 +55,13 @@ export async function openPgliteClient(options: PgliteClientOptions): Promise<Cl
     },
   );
 
-  const over = (tx: number | null, depth: number): CopySqlClient => {
-    const self: CopySqlClient = {
+  const over = (tx: number | null, depth: number): SqlClient => {
+    const self: SqlClient = {
       query: async <R extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []) => ({
         rows: (await call({ op: 'query', sql, params, tx })) as R[],
       }),
       exec: async (sql) => {
         await call({ op: 'exec', sql, tx });
-      },
-      copyBinary: async (target, data) => {
-        // Moving the bytes to the worker costs nothing when `data` owns its whole buffer
-        // (encodeEventsCopy's do); a view into a larger buffer is copied first.
-        const own =
-          data.byteOffset === 0 &&
-          data.byteLength === data.buffer.byteLength &&
-          data.buffer instanceof ArrayBuffer
-            ? data
-            : data.slice();
-        return (await call({ op: 'copy', target, data: own, tx }, [own.buffer as ArrayBuffer])) as number;
       },
       transaction: async (fn) => {
         if (tx !== null) return withSavepoint(self, depth + 1, () => fn(over(tx, depth + 1)));
@@ -93,6 +83,11 @@ export async function openPgliteClient(options: PgliteClientOptions): Promise<Cl
   let closing: Promise<void> | null = null;
   return {
     ...over(null, 0),
+    insertEvents: async (journalId, batch) => {
+      const copy = ownBuffer(batch.copy);
+      const body = { op: 'insertEvents' as const, journalId, batch: { ...batch, copy } };
+      return (await call(body, [copy.buffer])) as number;
+    },
     close: () =>
       (closing ??= (async () => {
         try {
@@ -102,17 +97,4 @@ export async function openPgliteClient(options: PgliteClientOptions): Promise<Cl
         }
       })()),
   };
-}
-
-/**
- * From source (tsx, vitest) the worker is a .ts file, which a bare worker thread cannot load, so
- * the worker first registers tsx; from dist it is plain JavaScript.
- */
-function startWorker(workerData: WorkerInit): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./worker.ts', here).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData });
 }

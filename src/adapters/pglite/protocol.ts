@@ -1,3 +1,5 @@
+import type { CopyBatch } from '../events/sql/insert-batch.js';
+
 /** Messages between the PGlite client (main thread) and the worker thread that owns the database. */
 
 export interface WorkerInit {
@@ -8,8 +10,8 @@ export interface WorkerInit {
 export type WorkerRequest =
   | { id: number; op: 'query'; sql: string; params: readonly unknown[]; tx: number | null }
   | { id: number; op: 'exec'; sql: string; tx: number | null }
-  /** COPY … FROM '/dev/blob' (FORMAT binary) over `data`, whose buffer is transferred, not copied. */
-  | { id: number; op: 'copy'; target: string; data: Uint8Array; tx: number | null }
+  /** insertEventBatch in a transaction of its own; the COPY bytes are transferred, not copied. */
+  | { id: number; op: 'insertEvents'; journalId: string; batch: CopyBatch }
   | { id: number; op: 'begin' }
   | { id: number; op: 'end'; tx: number; commit: boolean }
   | { id: number; op: 'close' };

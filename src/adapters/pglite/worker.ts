@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { toError } from '../../shared/index.js';
+import { insertEventBatch, type CopyTransaction } from '../events/sql/insert-batch.js';
 import { sqlStateOf } from '../sql/sql-error.js';
 import type { WireError, WorkerInit, WorkerReply, WorkerRequest } from './protocol.js';
 
@@ -49,13 +50,9 @@ async function handle(db: PGlite, request: WorkerRequest): Promise<unknown> {
       await target.exec(request.sql);
       return null;
     }
-    case 'copy': {
-      const target = request.tx === null ? db : transaction(request.tx).tx;
-      const result = await target.query(`COPY ${request.target} FROM '/dev/blob' (FORMAT binary)`, [], {
-        blob: new Blob([request.data]),
-      });
-      return result.affectedRows ?? 0;
-    }
+    case 'insertEvents':
+      // The whole flush in one message: its statements never wait for the main thread's event loop.
+      return db.transaction((tx) => insertEventBatch(copyTransaction(tx), request.journalId, request.batch));
     case 'begin':
       return begin(db);
     case 'end': {
@@ -69,6 +66,20 @@ async function handle(db: PGlite, request: WorkerRequest): Promise<unknown> {
       await db.close();
       return null;
   }
+}
+
+function copyTransaction(tx: Transaction): CopyTransaction {
+  return {
+    query: async <R extends Record<string, unknown>>(sql: string, params: unknown[]) => ({
+      rows: (await tx.query<R>(sql, params)).rows,
+    }),
+    copyBinary: async (target, data) => {
+      const result = await tx.query(`COPY ${target} FROM '/dev/blob' (FORMAT binary)`, [], {
+        blob: new Blob([data]),
+      });
+      return result.affectedRows ?? 0;
+    },
+  };
 }
 
 /** Starts a transaction whose callback stays open until an `end` message arrives. */

@@ -2,20 +2,17 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { SqlClient } from '../../ports/index.js';
 import { toError } from '../../shared/index.js';
+import {
+  insertEventBatch,
+  type CopyBatch,
+  type CopyTransaction,
+  type EventsSqlClient,
+} from '../events/sql/insert-batch.js';
 import { withSavepoint } from '../sql/savepoint.js';
-
-/** A SqlClient that can also bulk-load rows with COPY (both adapters implement it). */
-export interface CopySqlClient extends SqlClient {
-  /**
-   * Runs `COPY <target> FROM … (FORMAT binary)` with `data` as its whole input (a complete binary
-   * COPY stream: header, rows, trailer); resolves to the number of rows copied.
-   */
-  copyBinary(target: string, data: Uint8Array): Promise<number>;
-  transaction<T>(fn: (tx: CopySqlClient) => Promise<T>): Promise<T>;
-}
+import { eventsWorkerClient } from './events-client.js';
 
 /** A SqlClient that also owns its connections and must be closed. */
-export interface ClosableSqlClient extends CopySqlClient {
+export interface ClosableSqlClient extends EventsSqlClient {
   close(): Promise<void>;
 }
 
@@ -27,30 +24,49 @@ export interface PostgresClientOptions {
   connectTimeoutMs?: number;
   /** Errors of idle connections (server restart, network) land here instead of crashing the process. */
   onIdleError?: (error: Error) => void;
+  /**
+   * insertEvents runs in a worker thread over a connection of its own, so a flush's round trips
+   * never queue behind the main thread's work. @default true
+   */
+  eventsInWorker?: boolean;
 }
 
 type Queryable = pg.Pool | pg.PoolClient;
 
 /** Opens a node-postgres pool behind the SqlClient port. */
 export function openPostgresClient(options: PostgresClientOptions): ClosableSqlClient {
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    connectionTimeoutMillis: connectTimeoutMs,
     application_name: 'flexiroaster-ai',
     keepAlive: true,
   });
   // An idle client's error is emitted on the pool; unhandled, it would kill the process.
   pool.on('error', (err) => options.onIdleError?.(toError(err)));
+  const insertHere = (journalId: string, batch: CopyBatch) =>
+    poolTransaction(pool, (client) => insertEventBatch(copyTransaction(client), journalId, batch));
+  const worker =
+    options.eventsInWorker === false
+      ? null
+      : eventsWorkerClient({ connectionString: options.connectionString, connectTimeoutMs });
   return {
     ...clientOver(pool, 0),
-    transaction: (fn) => poolTransaction(pool, fn),
-    close: () => pool.end(),
+    transaction: (fn) => poolTransaction(pool, (client) => fn(clientOver(client, 0))),
+    insertEvents: worker === null ? insertHere : worker.insertEvents,
+    close: async () => {
+      try {
+        await worker?.close();
+      } finally {
+        await pool.end();
+      }
+    },
   };
 }
 
-function clientOver(q: Queryable, depth: number): CopySqlClient {
-  const self: CopySqlClient = {
+function clientOver(q: Queryable, depth: number): SqlClient {
+  const self: SqlClient = {
     query: async <R extends Record<string, unknown>>(sql: string, params?: readonly unknown[]) => {
       const result = await q.query<R>(sql, params === undefined ? undefined : [...params]);
       return { rows: result.rows };
@@ -58,41 +74,35 @@ function clientOver(q: Queryable, depth: number): CopySqlClient {
     exec: async (sql) => {
       await q.query(sql);
     },
-    copyBinary: async (target, data) => {
-      if (!(q instanceof pg.Pool)) return copyOn(q, target, data);
-      const client = await q.connect();
-      let broken: Error | undefined;
-      try {
-        return await copyOn(client, target, data);
-      } catch (err) {
-        broken = toError(err);
-        throw err;
-      } finally {
-        // A COPY that failed midway may leave the connection in an unknown state: do not reuse it.
-        client.release(broken);
-      }
-    },
     transaction: (fn) => withSavepoint(self, depth + 1, () => fn(clientOver(q, depth + 1))),
   };
   return self;
 }
 
-function copyOn(client: pg.PoolClient, target: string, data: Uint8Array): Promise<number> {
-  const stream = client.query(copyFrom(`COPY ${target} FROM STDIN (FORMAT binary)`));
-  return new Promise<number>((resolve, reject) => {
-    stream.on('error', reject);
-    stream.on('finish', () => resolve(stream.rowCount));
-    stream.end(data);
-  });
+function copyTransaction(client: pg.PoolClient): CopyTransaction {
+  return {
+    query: async <R extends Record<string, unknown>>(sql: string, params: unknown[]) => ({
+      rows: (await client.query<R>(sql, params)).rows,
+    }),
+    copyBinary: (target, data) => {
+      const stream = client.query(copyFrom(`COPY ${target} FROM STDIN (FORMAT binary)`));
+      return new Promise<number>((resolve, reject) => {
+        stream.on('error', reject);
+        stream.on('finish', () => resolve(stream.rowCount));
+        stream.end(data);
+      });
+    },
+  };
 }
 
-async function poolTransaction<T>(pool: pg.Pool, fn: (tx: CopySqlClient) => Promise<T>): Promise<T> {
+/** Runs `fn` between BEGIN and COMMIT on one pooled connection; rolls back when it throws. */
+async function poolTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     try {
-      const result = await fn(clientOver(client, 0));
+      const result = await fn(client);
       await client.query('COMMIT');
       return result;
     } catch (err) {

@@ -1,40 +1,64 @@
-import type { CopySqlClient } from '../../postgres/client.js';
-import { encodeEventsCopy, EVENTS_COPY_TARGET } from '../copy-binary.js';
+import type { SqlClient } from '../../../ports/index.js';
+import { dropCopyRows, encodeEventsCopy, EVENTS_COPY_TARGET } from '../copy-binary.js';
 import type { PendingBatch } from '../pending-queue.js';
 
+/** A flush batch as the database takes it: one binary COPY input of consecutive journal events. */
+export interface CopyBatch {
+  /** Journal sequence number of the last event; the first is lastSeq - rows + 1. */
+  lastSeq: number;
+  rows: number;
+  /** encodeEventsCopy's output for the batch (moved, not copied, into a PGlite worker). */
+  copy: Uint8Array;
+}
+
+/** What insertEventBatch needs from an open transaction. */
+export interface CopyTransaction {
+  query<R extends Record<string, unknown>>(sql: string, params: unknown[]): Promise<{ rows: R[] }>;
+  /** Runs `COPY <target> FROM … (FORMAT binary)` with `data` as its whole input; resolves to rows copied. */
+  copyBinary(target: string, data: Uint8Array): Promise<number>;
+}
+
+/** A SqlClient that also takes flush batches (both adapters: PGlite runs one inside its worker). */
+export interface EventsSqlClient extends SqlClient {
+  /** Runs insertEventBatch in a transaction of its own; resolves to the events inserted. */
+  insertEvents(journalId: string, batch: CopyBatch): Promise<number>;
+}
+
+const LOCK_CHECKPOINT =
+  'SELECT flushed_seq::float8 AS seq FROM flexiroaster_ai.journal_checkpoints WHERE journal_id = $1 FOR UPDATE';
+const ADVANCE_CHECKPOINT = `
+INSERT INTO flexiroaster_ai.journal_checkpoints (journal_id, flushed_seq) VALUES ($1, $2)
+ON CONFLICT (journal_id) DO UPDATE
+SET flushed_seq = greatest(journal_checkpoints.flushed_seq, excluded.flushed_seq), updated_at = now()`;
+
+/** The pending events as a CopyBatch (the encoding runs wherever the caller is: the main thread). */
+export function toCopyBatch(batch: PendingBatch): CopyBatch {
+  return {
+    lastSeq: batch.lastSeq,
+    rows: batch.lines.length,
+    copy: encodeEventsCopy(batch.events, batch.lines),
+  };
+}
+
 /**
- * Inserts the batch's events not yet in the database and moves the journal's checkpoint to
- * batch.lastSeq, in one transaction. The checkpoint row is locked first: a statement a killed
- * process left running on the server either finishes before this reads the checkpoint or finds
- * it advanced, so no event is inserted twice. Returns how many events were inserted.
+ * Inside the caller's transaction: inserts the batch's events not yet in the database and moves
+ * the journal's checkpoint to batch.lastSeq. The checkpoint row is locked first: a statement a
+ * killed process left running on the server either finishes before this reads the checkpoint or
+ * finds it advanced, so no event is inserted twice. Returns how many events were inserted.
  */
-export async function insertBatch(
-  sql: CopySqlClient,
+export async function insertEventBatch(
+  tx: CopyTransaction,
   journalId: string,
-  batch: PendingBatch,
+  batch: CopyBatch,
 ): Promise<number> {
-  return sql.transaction(async (tx) => {
-    const { rows } = await tx.query<{ seq: number }>(
-      'SELECT flushed_seq::float8 AS seq FROM flexiroaster_ai.journal_checkpoints WHERE journal_id = $1 FOR UPDATE',
-      [journalId],
-    );
-    const flushed = rows[0]?.seq ?? 0;
-    const firstSeq = batch.lastSeq - batch.lines.length + 1;
-    const skip = Math.min(batch.lines.length, Math.max(0, flushed - firstSeq + 1));
-    if (skip < batch.lines.length) {
-      // One binary COPY: no SQL to parse per row, no text to split, no timestamps to convert.
-      const data =
-        skip === 0
-          ? encodeEventsCopy(batch.events, batch.lines)
-          : encodeEventsCopy(batch.events.slice(skip), batch.lines.slice(skip));
-      await tx.copyBinary(EVENTS_COPY_TARGET, data);
-    }
-    await tx.query(
-      `INSERT INTO flexiroaster_ai.journal_checkpoints (journal_id, flushed_seq) VALUES ($1, $2)
-       ON CONFLICT (journal_id) DO UPDATE
-       SET flushed_seq = greatest(journal_checkpoints.flushed_seq, excluded.flushed_seq), updated_at = now()`,
-      [journalId, batch.lastSeq],
-    );
-    return batch.lines.length - skip;
-  });
+  const { rows } = await tx.query<{ seq: number }>(LOCK_CHECKPOINT, [journalId]);
+  const flushed = rows[0]?.seq ?? 0;
+  const firstSeq = batch.lastSeq - batch.rows + 1;
+  const skip = Math.min(batch.rows, Math.max(0, flushed - firstSeq + 1));
+  if (skip < batch.rows) {
+    // One binary COPY: no SQL to parse per row, no text to split, no timestamps to convert.
+    await tx.copyBinary(EVENTS_COPY_TARGET, skip === 0 ? batch.copy : dropCopyRows(batch.copy, skip));
+  }
+  await tx.query(ADVANCE_CHECKPOINT, [journalId, batch.lastSeq]);
+  return batch.rows - skip;
 }
