@@ -8,26 +8,43 @@ import {
   SqlInsightStore,
   SqlModelStore,
   SqlPipelineCatalog,
+  SqlPredictionStore,
   SqlRootCauseStore,
   SqlTemplateStore,
+  SqlWriteBackLedger,
+  SqlWriteBackTarget,
   type Store,
 } from './adapters/index.js';
 import {
   AnomalyService,
   IngestService,
   LogMiningService,
+  PredictionService,
   RecommendationService,
   RootCauseService,
+  WriteBackService,
   rebuildLive,
   withFindingsListener,
   withTemplateSignals,
   type FindingsListener,
+  type PredictionServiceOptions,
+  type WriteBackDeps,
 } from './app/index.js';
 import { composeHealing, type Healing, type HealingOptions } from './compose-healing.js';
 import type { AppServices } from './http/index.js';
 import { MonitoringEngine } from './monitoring/index.js';
 import { ModelRegistry, outcomesByKind, type GateDecision, type RegistryOptions } from './registry/index.js';
+import type { SqlClient } from './ports/index.js';
 import type { Clock } from './shared/index.js';
+
+/** Write-back of insights and incidents to FlexiRoaster's ai_insights and alerts. */
+export interface WriteBackOptions extends Pick<WriteBackDeps, 'onSkip' | 'onError' | 'onRecovered'> {
+  /** The database holding the FlexiRoaster tables (a source database, or the store for the demo). */
+  sql: SqlClient;
+  schema: string;
+  intervalMs: number;
+  batchSize: number;
+}
 
 export interface CoreOptions {
   store: Store;
@@ -39,14 +56,20 @@ export interface CoreOptions {
   onWarning?: (err: Error, what: string) => void;
   /** Told about template births and merges. */
   onTemplateEvent?: (event: { type: string }) => void;
+  /** Failure prediction: preflight lead, retraining schedule, …; `tickMs` paces preflights and retraining checks. */
+  prediction?: PredictionServiceOptions & { tickMs?: number };
+  /** Told about training progress (for the logs). */
+  onInfo?: (message: string, fields: Record<string, unknown>) => void;
+  /** The self-healing loop; none when absent. */
+  healing?: HealingOptions;
   /** Model rollout: a canary's default share and how long routing is answered from memory. */
   models?: Pick<RegistryOptions, 'canaryShare' | 'routeRefreshMs'>;
   /** The automatic promotion gate, checked every `intervalMs`; off when absent. */
   modelGate?: { minOutcomes: number; intervalMs: number };
   /** Told what each automatic gate check decided, per kind with a challenger. */
   onModelGate?: (decision: GateDecision) => void;
-  /** The self-healing loop; none when absent. */
-  healing?: HealingOptions;
+  /** Write-back to FlexiRoaster's tables; none when absent. */
+  writeBack?: WriteBackOptions;
 }
 
 export interface Core {
@@ -56,10 +79,13 @@ export interface Core {
   rootCause: RootCauseService;
   recommendations: RecommendationService;
   ingest: IngestService;
-  /** Model versions of every kind and their rollout: one instance for every service and route. */
-  registry: ModelRegistry;
+  prediction: PredictionService;
   /** The self-healing loop, when on. */
   healing: Healing | null;
+  /** Model versions of every kind and their rollout: one instance for every service and route. */
+  registry: ModelRegistry;
+  /** Write-back to FlexiRoaster's tables, when on. */
+  writeBack: WriteBackService | null;
   /** Events replayed from the store into the windows at start. */
   replayed: number;
   /** The HTTP services the core provides (the caller adds status and its own extras). */
@@ -87,9 +113,14 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
     errorPatterns: mining.namer,
   });
   const replayed = await rebuildLive(store.events, engine, clock, 2 * o.windowMs);
+  const predictionStore = new SqlPredictionStore(store.sql);
   const registry = new ModelRegistry(new SqlModelStore(store.sql), clock, {
     ...o.models,
-    outcomes: outcomesByKind({ anomaly: new SqlAnomalyOutcomes(store.sql) }),
+    outcomes: outcomesByKind({
+      anomaly: new SqlAnomalyOutcomes(store.sql),
+      prediction: predictionStore,
+      duration: predictionStore,
+    }),
     onError: warn('models: refreshing the routing failed; the last known routing answers'),
   });
   // The healing loop hears of anomalies and incidents once they are stored (with their ids).
@@ -110,6 +141,19 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
   await anomaly.start();
   const catalog = new SqlPipelineCatalog(store.sql);
   const snapshot = (pipelineId: string) => engine.snapshot(pipelineId);
+  const prediction = new PredictionService({
+    events: store.events,
+    predictions: predictionStore,
+    insights: new SqlInsightStore(store.sql),
+    catalog,
+    registry,
+    clock,
+    newId: o.newId,
+    onError: (err, what) => o.onWarning?.(err, what),
+    onInfo: o.onInfo,
+    options: o.prediction,
+  });
+  await prediction.start();
   const rootCause = new RootCauseService({
     store: new SqlRootCauseStore(store.sql),
     versions: (pipelineId) => catalog.listVersions(pipelineId),
@@ -136,6 +180,16 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
           onError: (err, what) => o.onWarning?.(err, what),
         });
   if (healing !== null) onFindings = (batch) => healing.service.onFindings(batch);
+  // Predictions of a pipeline's runs reach the loop too (the predicted-failure runbook reads them).
+  prediction.onPrediction((e) => {
+    if (healing === null || e.pipeline_id === null) return;
+    healing.service.onPrediction(e.pipeline_id, {
+      id: e.id,
+      failure_probability: e.failure_probability,
+      model_version: e.model_version,
+      stage_risks: e.stage_risk_scores,
+    });
+  });
   const ingest = new IngestService({
     store: store.events,
     live: engine,
@@ -146,10 +200,25 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
       mining.onAccepted,
       anomaly.onAccepted,
       rootCause.onAccepted,
+      prediction.onAccepted,
       ...(healing === null ? [] : [healing.service.onAccepted]),
     ],
     onListenerError: warn('ingest listener failed'),
   });
+
+  const wb = o.writeBack;
+  const writeBack =
+    wb === undefined
+      ? null
+      : new WriteBackService({
+          ledger: new SqlWriteBackLedger(store.sql),
+          target: new SqlWriteBackTarget(wb.sql, wb.schema),
+          clock,
+          batchSize: wb.batchSize,
+          onSkip: wb.onSkip,
+          onError: wb.onError,
+          onRecovered: wb.onRecovered,
+        });
 
   return {
     engine,
@@ -158,8 +227,10 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
     rootCause,
     recommendations,
     ingest,
-    registry,
+    prediction,
     healing,
+    registry,
+    writeBack,
     replayed,
     services: {
       ingest,
@@ -168,8 +239,10 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
       clock,
       anomaly,
       logInsights: { rootCause, recommendations, logs: mining },
-      models: registry,
+      prediction,
       ...(healing === null ? {} : { healing: healing.admin }),
+      models: registry,
+      writeBackStats: () => writeBack?.stats() ?? null,
     },
     startTimers() {
       // Resolves quiet incidents and refreshes the anomaly baselines from the runs judged normal.
@@ -181,15 +254,11 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
         mining.flush().catch(warn('logs: saving templates failed'));
         rootCause.tick().catch(warn('root cause: storing analyses failed'));
       }, 1000);
-      // The healing loop's tick; a tick still running when the next is due is not doubled.
-      let healingTick: Promise<void> | null = null;
-      const healingTimer =
-        healing === null || o.healing === undefined
+      // Insights and incidents go to FlexiRoaster's tables in batches; a pass never throws.
+      const writeBackTimer =
+        writeBack === null || wb === undefined
           ? undefined
-          : setInterval(() => {
-              healingTick ??= healing.service.tick().finally(() => (healingTick = null));
-            }, o.healing.intervalMs);
-      healingTimer?.unref();
+          : setInterval(() => void writeBack.tick(), wb.intervalMs);
       // The gate promotes a challenger that is not worse than the full version (admins can also do it by API).
       const gate = o.modelGate;
       const gateTimer =
@@ -201,22 +270,51 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
                 .then((decisions) => decisions.forEach((d) => o.onModelGate?.(d)))
                 .catch(warn('models: automatic gate check failed'));
             }, gate.intervalMs);
+      // The healing loop's tick; a tick still running when the next is due is not doubled.
+      let healingTick: Promise<void> | null = null;
+      const healingTimer =
+        healing === null || o.healing === undefined
+          ? undefined
+          : setInterval(() => {
+              healingTick ??= healing.service.tick().finally(() => (healingTick = null));
+            }, o.healing.intervalMs);
+      healingTimer?.unref();
+      // Preflights of scheduled runs, retraining when due, and the batched prediction writes.
+      let predictionTick: Promise<void> | null = null;
+      const predictionTimer = setInterval(() => {
+        predictionTick ??= prediction
+          .tick()
+          .catch(warn('prediction: periodic work failed'))
+          .finally(() => (predictionTick = null));
+      }, o.prediction?.tickMs ?? 15_000);
+      const predictionWrites = setInterval(() => {
+        prediction.flush().catch(warn('prediction: storing predictions failed'));
+      }, 1000);
+      predictionTimer.unref();
+      predictionWrites.unref();
       anomalyTimer.unref();
       logsTimer.unref();
       gateTimer?.unref();
+      writeBackTimer?.unref();
       return () => {
         clearInterval(anomalyTimer);
+        clearInterval(predictionTimer);
+        clearInterval(predictionWrites);
         clearInterval(logsTimer);
-        clearInterval(gateTimer);
         clearInterval(healingTimer);
+        clearInterval(gateTimer);
+        clearInterval(writeBackTimer);
       };
     },
     async flush() {
       // First: no new action starts while the rest saves; calls in flight are cancelled.
       await healing?.service.stop();
       await anomaly.flush();
+      await prediction.flush().catch(warn('prediction: final save failed'));
       await rootCause.flush().catch(warn('root cause: final save failed'));
       await mining.flush().catch(warn('logs: final template save failed'));
+      // Last: what the services above just saved is written back too (or stays pending if the target is down).
+      await writeBack?.flush();
     },
   };
 }

@@ -10,6 +10,7 @@ import {
   createSources,
   ensureDemoSchema,
   openStore,
+  openWriteBackConnection,
   pruneDemoRows,
   startRetentionPruner,
   storeOptionsFromConfig,
@@ -53,6 +54,15 @@ export async function startService(
   const store = await openStore({ ...storeOptionsFromConfig(config), clock, onNotice: logNotice(log) });
   // Known once the service listens: the demo's orchestrator control API is served here.
   let selfUrl = '';
+  // Write-back goes to the source database, or (the demo without one) to the demo's schema.
+  const writeBackDb = config.writeBack
+    ? openWriteBackConnection({
+        sourceDatabaseUrl: config.sourceDatabaseUrl,
+        store: store.sql,
+        onIdleError: (err) => log.warn({ err: err.message }, 'write-back: idle connection error'),
+      })
+    : null;
+  const writeBackSchema = config.sourceDatabaseUrl === null ? DEMO_SCHEMA : config.sourceSchema;
   const core = await composeCore({
     store,
     clock,
@@ -61,6 +71,21 @@ export async function startService(
     newId: randomUUID,
     onWarning: (err, what) => log.warn({ err }, what),
     onTemplateEvent: (e) => log.debug({ ...e }, `logs: ${e.type}`),
+    healing: await healingOptionsFromConfig(config, {
+      clock,
+      log,
+      selfUrl: () => selfUrl,
+      owner: randomUUID(),
+    }),
+    prediction: {
+      preflightLeadMs: config.preflightLeadSeconds * 1000,
+      retrainCron: config.retrainCron === 'off' ? null : config.retrainCron,
+      historyMs: config.predictionHistoryDays * 86_400_000,
+      minHistoryRuns: config.predictionMinHistoryRuns,
+      alertPrecision: config.predictionAlertPrecision,
+      actPrecision: config.predictionActPrecision,
+    },
+    onInfo: (message, fields) => log.info(fields, message),
     models: { canaryShare: config.canaryShare, routeRefreshMs: config.modelRouteRefreshMs },
     ...(config.modelAutoPromote
       ? { modelGate: { minOutcomes: config.modelGateMinOutcomes, intervalMs: config.modelGateIntervalMs } }
@@ -72,12 +97,24 @@ export async function startService(
           ? 'models: gate kept the full version'
           : 'models: gate promoted a version to full',
       ),
-    healing: await healingOptionsFromConfig(config, {
-      clock,
-      log,
-      selfUrl: () => selfUrl,
-      owner: randomUUID(),
-    }),
+    ...(writeBackDb === null
+      ? {}
+      : {
+          writeBack: {
+            sql: writeBackDb.sql,
+            schema: writeBackSchema,
+            intervalMs: config.writeBackIntervalMs,
+            batchSize: config.writeBackBatch,
+            onSkip: (skip) => log.debug(skip, 'write-back: skipped'),
+            // The first failure of a streak is a warning; the rest, until it recovers, debug.
+            onError: (err, n) =>
+              log[n === 1 ? 'warn' : 'debug'](
+                { err: err.message, consecutive_failures: n },
+                'write-back: pass failed, retrying on the next',
+              ),
+            onRecovered: (n) => log.info({ failed_passes: n }, 'write-back: target reachable again'),
+          },
+        }),
   });
   const { engine, ingest, replayed } = core;
   if (config.demo) await ensureDemoSchema(store.sql, DEMO_SCHEMA);
@@ -105,6 +142,7 @@ export async function startService(
         demo: config.demo,
         sources: sources.health(),
         healing: core.healing?.admin.status() ?? null,
+        write_back: core.writeBack?.stats() ?? null,
       }),
       sourceHealth: () => sources.health(),
       ...(demo ? { demoControlApi: async (app) => app.register(demoControlApi, { fleet: demo.fleet }) } : {}),
@@ -139,6 +177,7 @@ export async function startService(
       await app.close();
       stopTimers();
       await core.flush();
+      await writeBackDb?.close().catch((err: unknown) => log.warn({ err }, 'write-back: close failed'));
       await pruner.stop();
       await store.close();
       log.info('stopped');
@@ -165,6 +204,9 @@ export async function startService(
       journal: resolve(config.dataDir, 'journal'),
       replayed_events: replayed,
       demo: config.demo,
+      write_back: config.writeBack
+        ? `${config.sourceDatabaseUrl === null ? 'demo' : 'source'} schema ${writeBackSchema}`
+        : 'off',
       startup_ms: Date.now() - startedAt,
     },
     `FlexiRoaster AI listening on ${url} (docs ${url}/docs, data ${resolve(config.dataDir)})`,

@@ -6,7 +6,7 @@ import Fastify, {
   type FastifyPluginAsync,
   type FastifyServerOptions,
 } from 'fastify';
-import type { IngestService } from '../app/index.js';
+import type { IngestService, WriteBackStats } from '../app/index.js';
 import type { ApiKey } from '../config/index.js';
 import type { OtlpAttributeNames } from '../ingest/index.js';
 import type { SourceHealth, StoreHealth } from '../ports/index.js';
@@ -20,6 +20,7 @@ import { healingPlanRoutes } from './routes/healing-plan.js';
 import { modelRoutes, type ModelRoutesService } from './routes/models.js';
 import { monitoringRoutes, type MonitoringQueries } from './routes/monitoring.js';
 import { opsRoutes } from './routes/ops.js';
+import { predictionRoutes, type PredictionRoutesService } from './routes/prediction.js';
 import { logInsightRoutes, type LogInsightRoutesService } from './routes/root-cause.js';
 import { otlpRoutes } from './routes/otlp.js';
 
@@ -32,12 +33,16 @@ export interface AppServices {
   status(): Record<string, unknown>;
   /** Health of the change consumer and stream sources (for /metrics). */
   sourceHealth?(): SourceHealth[];
+  /** Write-back to FlexiRoaster's tables since start (for /metrics); null when off. */
+  writeBackStats?(): WriteBackStats | null;
   /** Anomaly detection: detect, train, anomalies, incidents, feedback. */
   anomaly?: AnomalyRoutesService;
   /** Model versions and their rollout (the shared ModelRegistry). */
   models?: ModelRoutesService;
   /** Root cause, recommendations, insights and log templates. */
   logInsights?: LogInsightRoutesService;
+  /** Failure prediction: train, predict, preflight, predictions, retraining status. */
+  prediction?: PredictionRoutesService;
   /** The self-healing loop: runbooks, kill switch, approvals, actions, outcomes, audit. */
   healing?: HealingRoutesService;
   /** The demo fleet's orchestrator control API, mounted at /demo/orchestrator/api when the demo runs. */
@@ -67,6 +72,7 @@ export async function buildApp(services: AppServices, options: HttpOptions): Pro
     engineStats: () => services.monitoring.stats(),
     sourceHealth: () => services.sourceHealth?.() ?? [],
     logStats: () => services.logInsights?.logs.stats(),
+    writeBackStats: () => services.writeBackStats?.() ?? null,
   });
 
   app.setErrorHandler(handleError);
@@ -121,8 +127,9 @@ export async function buildApp(services: AppServices, options: HttpOptions): Pro
   await app.register(healingPlanRoutes);
   if (services.anomaly) await app.register(anomalyRoutes, { anomaly: services.anomaly });
   if (services.logInsights) await app.register(logInsightRoutes, { service: services.logInsights });
-  if (services.models) await app.register(modelRoutes, { models: services.models });
+  if (services.prediction) await app.register(predictionRoutes, { prediction: services.prediction });
   if (services.healing) await app.register(healingRoutes, { healing: services.healing });
+  if (services.models) await app.register(modelRoutes, { models: services.models });
   if (services.demoControlApi)
     await app.register(services.demoControlApi, { prefix: '/demo/orchestrator/api' });
   return app;

@@ -3,8 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { openStore, type Store } from '../../src/adapters/index.js';
-import type { AnomalyService, LogMiningService, RootCauseService } from '../../src/app/index.js';
-import { composeCore } from '../../src/compose.js';
+import type {
+  AnomalyService,
+  LogMiningService,
+  PredictionService,
+  PredictionServiceOptions,
+  RootCauseService,
+  WriteBackService,
+} from '../../src/app/index.js';
+import { composeCore, type WriteBackOptions } from '../../src/compose.js';
+import type { Healing, HealingOptions } from '../../src/compose-healing.js';
 import { parseApiKeys } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/index.js';
 import type { MonitoringEngine } from '../../src/monitoring/index.js';
@@ -22,8 +30,16 @@ export interface TestApp {
   /** Log mining (flush() writes templates), root cause (tick()/flush() analyse failed runs). */
   mining: LogMiningService;
   rootCause: RootCauseService;
+  /** Failure prediction (tick() runs preflights and retraining when due; no timer runs in tests). */
+  prediction: PredictionService;
+  /** Errors the services reported in the background (what, error). */
+  warnings: { what: string; err: Error }[];
   /** The one model registry the services and routes share. */
   registry: ModelRegistry;
+  /** Write-back, when the options asked for it (tick() runs a pass; no timer runs in tests). */
+  writeBack: WriteBackService | null;
+  /** The self-healing loop, when the options asked for it (tick() runs it; no timer runs in tests). */
+  healing: Healing | null;
   clock: FakeClock;
   close(): Promise<void>;
 }
@@ -39,6 +55,12 @@ export interface TestAppOptions {
   maxPendingEvents?: number;
   /** Reuse this data folder (journal, PGlite files) instead of a fresh one; not removed by close. */
   dataDir?: string;
+  /** Run the self-healing loop with these runbooks, guards and executors. */
+  healing?: HealingOptions;
+  /** Failure prediction options (preflight lead, retraining cron, …). */
+  prediction?: PredictionServiceOptions;
+  /** Write-back to FlexiRoaster tables in this database and schema (`store` for the app's own store). */
+  writeBack?: Omit<WriteBackOptions, 'sql'> & { sql: WriteBackOptions['sql'] | 'store' };
 }
 
 /** Builds the app the way main.ts does, with a fake clock and no listening socket. */
@@ -55,18 +77,33 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     retryMaxMs: 100,
   });
   const anomalyErrors: Error[] = [];
+  const warnings: { what: string; err: Error }[] = [];
   const core = await composeCore({
     store,
     clock,
     windowMs: (options.windowMinutes ?? 60) * 60_000,
     maxEventsPerPipeline: 5000,
     newId: randomUUID,
+    healing: options.healing,
     onWarning: (err, what) => {
+      warnings.push({ what, err });
       if (what.startsWith('anomaly')) anomalyErrors.push(err);
     },
+    prediction: options.prediction,
+    ...(options.writeBack === undefined
+      ? {}
+      : {
+          writeBack: {
+            ...options.writeBack,
+            sql: options.writeBack.sql === 'store' ? store.sql : options.writeBack.sql,
+          },
+        }),
   });
   const app = await buildApp(
-    { ...core.services, status: () => ({ monitoring: core.engine.stats() }) },
+    {
+      ...core.services,
+      status: () => ({ monitoring: core.engine.stats(), healing: core.healing?.admin.status() ?? null }),
+    },
     {
       apiKeys: parseApiKeys(options.apiKeys ?? ''),
       bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
@@ -83,7 +120,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     anomalyErrors,
     mining: core.mining,
     rootCause: core.rootCause,
+    healing: core.healing,
+    prediction: core.prediction,
+    warnings,
     registry: core.registry,
+    writeBack: core.writeBack,
     clock,
     close: async () => {
       await app.close();
