@@ -77,7 +77,7 @@ function runWrk(url: string, script: string, conns = connections): WrkResult {
 }
 
 async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     try {
       if ((await fetch(url)).ok) return;
@@ -114,7 +114,13 @@ async function startService(port: number, extra: string[]): Promise<ChildProcess
     ],
     { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
   );
-  await waitReady(`http://127.0.0.1:${port}/readyz`);
+  try {
+    await waitReady(`http://127.0.0.1:${port}/readyz`);
+  } catch (err) {
+    // Never leave a service behind holding the port (a loaded machine can miss the deadline).
+    await stop(proc);
+    throw err;
+  }
   return proc;
 }
 
