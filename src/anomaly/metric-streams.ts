@@ -1,4 +1,4 @@
-import { ALERT_LEVEL, StreamingDetector } from './streaming/index.js';
+import { StreamingDetector } from './streaming/index.js';
 
 /** The metric series judged one by one (per pipeline), and execution duration fed from finished runs. */
 export const STREAM_METRICS: ReadonlySet<string> = new Set([
@@ -15,7 +15,16 @@ export interface MetricStreamOptions {
   maxSeries?: number;
   /** Options of each StreamingDetector (see STREAMING_PARAMS). */
   detector?: Readonly<Record<string, unknown>>;
+  /** Streaming score at which a point alerts. @default METRIC_ALERT_LEVEL */
+  alertLevel?: number;
 }
+
+/**
+ * The streaming detector's own alert level (0.5) is a per-point tail of about 1 %, set on NAB's
+ * five-minute series. Metric series sampled every few seconds see hundreds of points an hour, so
+ * online they alert at a tail about a thousand times smaller (surprise 13.5 nats instead of 4.5).
+ */
+export const METRIC_ALERT_LEVEL = 0.75;
 
 /** One point's verdict: the streaming score and the series' recent average (for the reason). */
 export interface StreamVerdict {
@@ -55,7 +64,12 @@ export class MetricStreams {
     const before = s.mean;
     const score = s.detector.update(value);
     s.mean += MEAN_ALPHA * (value - s.mean);
-    return { score, alert: score >= ALERT_LEVEL, recentMean: before, points: s.detector.points };
+    return {
+      score,
+      alert: score >= (this.options.alertLevel ?? METRIC_ALERT_LEVEL),
+      recentMean: before,
+      points: s.detector.points,
+    };
   }
 
   /** Series held and the bytes of their state. */
