@@ -81,6 +81,36 @@ function readThreshold(v: unknown, name: string): FailureThreshold {
   return v as unknown as FailureThreshold;
 }
 
+const METRIC_KEYS = [
+  'roc_auc',
+  'pr_auc',
+  'precision_at_10',
+  'brier',
+  'brier_base_rate',
+  'ece',
+  'base_rate',
+  'samples',
+] as const;
+const COUNT_KEYS = ['train_samples', 'calibration_samples', 'validation_samples', 'trees'] as const;
+
+function readMetrics(v: unknown): FailureMetrics {
+  check(isObject(v), 'metrics must be an object');
+  for (const k of METRIC_KEYS) check(isNumberOrNull(v[k]), `metrics.${k} must be a number or null`);
+  return v as unknown as FailureMetrics;
+}
+
+function readTraining(v: unknown, calibration: CalibrationChoice): TrainingSummary {
+  check(isObject(v), 'training must be an object');
+  check(v.split === 'time' || v.split === 'none', 'training.split must be time or none');
+  for (const k of COUNT_KEYS) {
+    check(Number.isInteger(v[k]) && (v[k] as number) >= 0, `training.${k} must be a whole number ≥ 0`);
+  }
+  check(Number.isFinite(v.trained_until), 'training.trained_until must be a finite number');
+  check(v.calibration === calibration.method, 'training.calibration does not match the calibration');
+  check(v.note === null || typeof v.note === 'string', 'training.note must be text or null');
+  return v as unknown as TrainingSummary;
+}
+
 function readCalibration(v: unknown): CalibrationChoice {
   check(isObject(v), 'calibration must be an object');
   const text = JSON.stringify(v.artifact);
@@ -108,17 +138,16 @@ export function decodeFailureModel(text: string | Uint8Array): FailureModel {
   );
   const thresholds = body.thresholds;
   check(isObject(thresholds), 'thresholds must be an object');
-  check(isObject(body.metrics), 'metrics must be an object');
-  check(isObject(body.training), 'training must be an object');
+  const calibration = readCalibration(body.calibration);
   return {
     gbdt,
     featureNames: artifact.feature_names,
-    calibration: readCalibration(body.calibration),
+    calibration,
     thresholds: {
       alert: readThreshold(thresholds.alert, 'alert'),
       act: readThreshold(thresholds.act, 'act'),
     },
-    metrics: body.metrics as unknown as FailureMetrics,
-    training: body.training as unknown as TrainingSummary,
+    metrics: readMetrics(body.metrics),
+    training: readTraining(body.training, calibration),
   };
 }

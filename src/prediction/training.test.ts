@@ -180,6 +180,12 @@ describe('failure model artifact', () => {
     const badThreshold = JSON.parse(text);
     badThreshold.body.thresholds.alert.value = 'high';
     refuse(JSON.stringify(badThreshold), /thresholds.alert.value/);
+    const badMetric = JSON.parse(text);
+    badMetric.body.metrics.roc_auc = 'good';
+    refuse(JSON.stringify(badMetric), /metrics.roc_auc must be a number or null/);
+    const badTraining = JSON.parse(text);
+    badTraining.body.training.trees = -1;
+    refuse(JSON.stringify(badTraining), /training.trees must be a whole number/);
     const renamed = JSON.parse(text);
     renamed.feature_names = ['a', 'b', 'c'];
     refuse(JSON.stringify(renamed), /other features/);
