@@ -1,6 +1,6 @@
 import { nextOnLadder } from './actions.js';
 import { defaultAction } from './params.js';
-import { nonRetryableSignature } from './retry.js';
+import { retryBlocker } from './retry.js';
 import type { ActionSpec, Escalation, HealingContext, LadderStep } from './types.js';
 
 /** The stage an action targets: its `stage` parameter, else the failing stage. */
@@ -11,13 +11,13 @@ export function targetStage(spec: ActionSpec, ctx: HealingContext): string | nul
 }
 
 /**
- * Why the action cannot be taken in this context, or null when it can: no retry of an error a retry
- * never fixes, no skip of a critical (or unknown) stage, nothing to terminate, pause or resume.
+ * Why the action cannot be taken in this context, or null when it can: no retry when the dominant
+ * error is one a retry never fixes, no skip of a critical (or unknown) stage, nothing to terminate, pause or resume.
  */
 export function notApplicable(spec: ActionSpec, ctx: HealingContext): string | null {
   switch (spec.action) {
     case 'retry_stage': {
-      const permanent = nonRetryableSignature(ctx.signatures.map((s) => s.signature));
+      const permanent = retryBlocker(ctx.signatures);
       return permanent === null ? null : `a ${permanent} error is not worth retrying`;
     }
     case 'skip_stage': {

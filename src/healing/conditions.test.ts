@@ -42,6 +42,10 @@ describe('condition language', () => {
     expect(holds({ field: 'signatures.dominant', op: '!=', value: 'timeout' }, failing)).toBe(false);
     expect(holds({ field: 'anomaly.features.cpu_percent', op: '>', value: 90 }, failing)).toBe(true);
     expect(holds({ field: 'failing_stage.is_critical', op: '==', value: false }, failing)).toBe(true);
+    expect(holds({ field: 'signatures.retryable', op: '==', value: true }, failing)).toBe(true);
+    expect(holds({ field: 'snapshot.timeout_usage', op: '>', value: 0.1 }, failing)).toBe(true);
+    const noTimeout = { ...failing, pipeline: { ...failing.pipeline, timeout_seconds: null } };
+    expect(holds({ field: 'snapshot.timeout_usage', op: 'exists' }, noTimeout)).toBe(false);
   });
 
   it('combines with all, any and not', () => {

@@ -69,7 +69,7 @@ describe('shipped runbooks', () => {
   });
 
   it('throughput drop + retry burst → skip a non-critical stage, else pause a non-critical pipeline', () => {
-    const kpis = { throughput_drop: true, retry_frequency: 2.5 };
+    const kpis = { throughput_change_percent: -45, retry_frequency: 2.5 };
     expect(decided(makeContext({ kpis, failing_stage: 'transform' }))).toEqual({
       runbook: 'throughput-drop-retry-burst-stage',
       actions: ['skip_stage'],
@@ -91,10 +91,18 @@ describe('shipped runbooks', () => {
     expect(decided(ctx)).toEqual({ runbook: 'out-of-memory', actions: ['scale_workers', 'open_ticket'] });
   });
 
-  it('a slowdown → a longer timeout; a predicted failure → a notification', () => {
-    expect(decided(makeContext({ kpis: { duration_change_percent: 150 } })).actions).toEqual([
+  it('runs near their timeout → a longer timeout; a predicted failure → a notification', () => {
+    // timeout 600 s in makeContext: p95 of 500 s is 83 % of it.
+    expect(decided(makeContext({ kpis: { p95_duration_seconds: 500 } })).actions).toEqual([
       'increase_timeout',
     ]);
+    expect(decided(makeContext({ kpis: { p95_duration_seconds: 400 } })).runbook).toBeNull();
+    // Near the timeout, a retry would be killed the same way: the slowdown runbook goes first.
+    const timingOut = makeContext({
+      kpis: { p95_duration_seconds: 590, failure_rate: 0.5 },
+      signatures: [{ signature: 'timeout', count: 5 }],
+    });
+    expect(decided(timingOut).runbook).toBe('slowdown');
     const predicted = makeContext({
       trigger: { kind: 'prediction', id: 'pr1', at: 0 },
       prediction: { id: 'pr1', failure_probability: 0.9, model_version: 'gbdt-3', stage_risks: {} },

@@ -3,7 +3,7 @@
  * meaning: the condition validator checks paths against this table, the evaluator reads through it,
  * and docs/HEALING.md lists it. A field whose part of the context is absent reads as undefined.
  */
-import { isRetryable } from './retry.js';
+import { retryBlocker } from './retry.js';
 import type { HealingContext, SnapshotKpis } from './types.js';
 
 /** What a field holds: a number, a string, a boolean, or a list of strings. */
@@ -82,6 +82,19 @@ export const CONTEXT_FIELDS: ReadonlyMap<string, FieldDef> = new Map<string, Fie
   snap('avg_cpu_percent', 'mean CPU %', 'number'),
   snap('avg_memory_percent', 'mean memory %', 'number'),
   snap('avg_data_volume_mb', 'mean data volume', 'number'),
+  [
+    'snapshot.timeout_usage',
+    {
+      type: 'number',
+      doc: "p95 run duration / the pipeline's timeout (absent without a timeout)",
+      get: (c) => {
+        const t = c.pipeline.timeout_seconds;
+        return c.snapshot === null || t === null || !(t > 0)
+          ? undefined
+          : c.snapshot.p95_duration_seconds / t;
+      },
+    },
+  ],
   snap('health_score', 'health 0..1 (1 = nothing wrong seen)', 'number'),
   snap('health_status', 'healthy, degraded or critical', 'string'),
   ['anomaly.id', { type: 'string', doc: 'anomaly id', get: (c) => c.anomaly?.id }],
@@ -151,8 +164,8 @@ export const CONTEXT_FIELDS: ReadonlyMap<string, FieldDef> = new Map<string, Fie
     'signatures.retryable',
     {
       type: 'boolean',
-      doc: 'no signature rules a retry out',
-      get: (c) => c.signatures.every((s) => isRetryable(s.signature)),
+      doc: 'the most frequent classified signature is worth retrying (or there is none)',
+      get: (c) => retryBlocker(c.signatures) === null,
     },
   ],
   ['failing_stage.name', { type: 'string', doc: 'the failing stage', get: (c) => orUndef(c.failing_stage) }],

@@ -11,6 +11,7 @@ export {
   TRANSIENT_SIGNATURES,
   isRetryable,
   nonRetryableSignature,
+  retryBlocker,
   retryClass,
   retryDelayMs,
   type RetryClass,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isRetryable, nonRetryableSignature, retryClass, retryDelayMs } from './retry.js';
+import { isRetryable, nonRetryableSignature, retryBlocker, retryClass, retryDelayMs } from './retry.js';
 
 describe('retry classification', () => {
   it('retries transient classes', () => {
@@ -30,6 +30,35 @@ describe('retry classification', () => {
     expect(nonRetryableSignature(['timeout', 'schema_mismatch', 'auth_failure'])).toBe('schema_mismatch');
     expect(nonRetryableSignature(['timeout', 'connection'])).toBeNull();
     expect(nonRetryableSignature([])).toBeNull();
+  });
+
+  it('a retry is blocked by the most frequent classified signature, not a stray one', () => {
+    expect(
+      retryBlocker([
+        { signature: 'timeout', count: 9 },
+        { signature: 'schema_mismatch', count: 1 },
+      ]),
+    ).toBeNull();
+    expect(
+      retryBlocker([
+        { signature: 'schema_mismatch', count: 5 },
+        { signature: 'timeout', count: 2 },
+      ]),
+    ).toBe('schema_mismatch');
+    expect(
+      retryBlocker([
+        { signature: 'timeout', count: 3 },
+        { signature: 'auth_failure', count: 3 },
+      ]),
+    ).toBe('auth_failure');
+    expect(
+      retryBlocker([
+        { signature: 'unknown', count: 25 },
+        { signature: 'schema_mismatch', count: 8 },
+      ]),
+    ).toBe('schema_mismatch');
+    expect(retryBlocker([{ signature: 'unknown', count: 4 }])).toBeNull();
+    expect(retryBlocker([])).toBeNull();
   });
 });
 

@@ -47,6 +47,18 @@ export function nonRetryableSignature(signatures: readonly string[]): string | n
 }
 
 /**
+ * The signature that rules a retry out for a failing pipeline: the most frequent classified one
+ * (unknown and unclassified messages tell nothing) when a retry never fixes it — any of them when
+ * several tie — else null. A stray permanent error among many timeouts does not stop the retry.
+ */
+export function retryBlocker(signatures: readonly { signature: string; count: number }[]): string | null {
+  const known = signatures.filter((s) => retryClass(s.signature) !== 'unknown');
+  let top = -Infinity;
+  for (const s of known) top = Math.max(top, s.count);
+  return nonRetryableSignature(known.filter((s) => s.count === top).map((s) => s.signature));
+}
+
+/**
  * Delay before retry `attempt` (1-based): exponential backoff capped at `max_ms`, with full jitter
  * (uniform in [0, cap)) or none (exactly the cap). `random` gives uniform numbers in [0, 1).
  */
