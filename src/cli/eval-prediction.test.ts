@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { parseCsv } from './csv.js';
 import { groupFeatures, registerEvalPrediction } from './eval-prediction.js';
 import { groupTables } from './prediction-groups.js';
 
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../../test/fixtures/prediction-runs.csv', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'eval-prediction-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -118,6 +121,36 @@ describe('eval prediction command', () => {
     const textOnly = write('text-only.csv', 'failed,name\n1,a\n0,b\n');
     await expect(run(['--csv', textOnly, '--label-column', 'failed'])).rejects.toThrow(/no numeric feature/);
   });
+});
+
+describe('flexiroaster eval prediction (the binary)', () => {
+  it('exits 1 with the message on bad input', async () => {
+    const badTime = write('cli-bad-time.csv', 't,failed,x\n2024-01-01,1,1\nnever,0,2\n');
+    const run = promisify(execFile);
+    const child = run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'eval',
+        'prediction',
+        '--csv',
+        badTime,
+        '--label-column',
+        'failed',
+        '--time-column',
+        't',
+      ],
+      { cwd: ROOT },
+    );
+    await expect(child).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        /^reading 1 file\nflexiroaster: cli-bad-time row 2: cannot read time "never"/,
+      ),
+    });
+  }, 60_000);
 });
 
 describe('groupTables and groupFeatures', () => {
