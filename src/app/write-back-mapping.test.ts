@@ -144,6 +144,25 @@ describe('alertOf', () => {
     expect(a.metadata).toMatchObject({ incident_id: 'inc-1', kind: 'anomaly:execution', max_score: 0.93 });
   });
 
+  it("keeps the self-healing loop's own title and kind, and gives its fleet-wide incident no pipeline", () => {
+    const human = incident({
+      kind: 'healing',
+      title: 'Self-healing needs a human: 3 fixes failed',
+      max_score: 1,
+    });
+    expect(alertOf(human)).toMatchObject({
+      title: 'Self-healing needs a human: 3 fixes failed',
+      kind: 'healing',
+      severity: 'critical',
+      pipeline_id: 'p-1',
+      message: '3 occurrences since 2026-03-01T12:00:00.000Z: Self-healing needs a human: 3 fixes failed',
+    });
+    const fleet = alertOf(incident({ kind: 'healing', pipeline_id: '(fleet)', anomaly_count: 1 }));
+    expect(fleet).toMatchObject({ pipeline_id: null, kind: 'healing' });
+    expect(fleet.message).toMatch(/^1 occurrence since/);
+    expect(alertOf(incident({ kind: 'metric' })).title).toBe('Metric anomaly incident in pipeline p-1');
+  });
+
   it('writes an incident already over as a resolved alert', () => {
     expect(alertOf(incident({ status: 'resolved', resolved_at: T + 120_000 })).resolved_at).toBe(T + 120_000);
     expect(alertOf(incident({ status: 'resolved', resolved_at: null })).resolved_at).toBe(T + 60_000);

@@ -1,5 +1,6 @@
 import type { AiInsightWrite, AlertWrite, IncidentRow, InsightRow } from '../ports/index.js';
 import { severityOf } from './anomaly-insights.js';
+import { FLEET } from './healing-escalations.js';
 
 /** The `source` of alerts and the `generated_by` of insights this service writes. */
 export const WRITE_BACK_SOURCE = 'flexiroaster-ai';
@@ -80,22 +81,34 @@ export function aiInsightOf(i: InsightRow, executionExists: boolean): AiInsightW
   };
 }
 
-/** An incident's alert: severity from its highest score, one per pipeline and kind. */
+/** Whether an alert of this incident has a pipeline (the loop's fleet-wide incident has none). */
+export function alertHasPipeline(i: Pick<IncidentRow, 'pipeline_id'>): boolean {
+  return i.pipeline_id !== FLEET;
+}
+
+/**
+ * An incident's alert, one per pipeline and kind: severity from its highest score. Anomaly incidents
+ * are named after what was abnormal (kind `anomaly:execution`, `anomaly:metric`); the self-healing
+ * loop's escalations keep their own title (kind `healing`; the fleet-wide one has no pipeline).
+ */
 export function alertOf(i: IncidentRow): AlertWrite {
-  const what = i.kind === 'metric' ? 'Metric' : 'Run';
-  const count = `${i.anomaly_count} anomal${i.anomaly_count === 1 ? 'y' : 'ies'}`;
+  const anomaly = i.kind === 'execution' || i.kind === 'metric';
+  const kind = anomaly ? `anomaly:${i.kind}` : i.kind;
+  const noun = anomaly ? 'anomal' : 'occurrence';
+  const count = `${i.anomaly_count} ${noun}${i.anomaly_count === 1 ? (anomaly ? 'y' : '') : anomaly ? 'ies' : 's'}`;
+  const where = alertHasPipeline(i) ? `pipeline ${i.pipeline_id}` : 'the fleet';
   return {
     key: alertKey(i.id),
     severity: alertSeverity(i.max_score),
-    title: `${what} anomaly incident in pipeline ${i.pipeline_id}`,
+    title: anomaly ? `${i.kind === 'metric' ? 'Metric' : 'Run'} anomaly incident in ${where}` : i.title,
     message: `${count} since ${new Date(i.opened_at).toISOString()}: ${i.title}`,
     source: WRITE_BACK_SOURCE,
-    pipeline_id: i.pipeline_id,
-    kind: `anomaly:${i.kind}`,
+    pipeline_id: alertHasPipeline(i) ? i.pipeline_id : null,
+    kind,
     metadata: {
       generated_by: WRITE_BACK_SOURCE,
       incident_id: i.id,
-      kind: `anomaly:${i.kind}`,
+      kind,
       anomaly_count: i.anomaly_count,
       max_score: confidenceOf(i.max_score),
       opened_at: new Date(i.opened_at).toISOString(),

@@ -8,6 +8,7 @@ import type {
 import { toError, type Clock } from '../shared/index.js';
 import {
   aiInsightOf,
+  alertHasPipeline,
   alertKey,
   alertOf,
   belowAlertThreshold,
@@ -175,21 +176,24 @@ export class WriteBackService {
     const { ledger, target } = this.deps;
     const fresh = await ledger.incidentsWithoutAlert(this.batchSize);
     if (fresh.length === 0) return 0;
-    const pipelines = await target.existingPipelines(unique(fresh.map((i) => i.pipeline_id)));
-    const known = fresh.filter((i) => pipelines.has(i.pipeline_id));
-    await target.openAlerts(known.map(alertOf));
+    const pipelines = await target.existingPipelines(
+      unique(fresh.filter(alertHasPipeline).map((i) => i.pipeline_id)),
+    );
+    const known = (i: IncidentRow) => !alertHasPipeline(i) || pipelines.has(i.pipeline_id);
+    const written = fresh.filter(known);
+    await target.openAlerts(written.map(alertOf));
     const states = fresh.map((i): IncidentAlertState => ({
       incident_id: i.id,
       pipeline_id: i.pipeline_id,
       kind: i.kind,
-      status: !pipelines.has(i.pipeline_id) ? 'skipped' : i.status === 'resolved' ? 'resolved' : 'open',
-      reason: pipelines.has(i.pipeline_id) ? null : 'pipeline_not_in_source',
+      status: !known(i) ? 'skipped' : i.status === 'resolved' ? 'resolved' : 'open',
+      reason: known(i) ? null : 'pipeline_not_in_source',
     }));
     await ledger.markAlerts(states, this.deps.clock.now());
-    this.counts.alerts_opened += known.length;
-    done.alerts_opened += known.length;
+    this.counts.alerts_opened += written.length;
+    done.alerts_opened += written.length;
     for (const i of fresh)
-      if (!pipelines.has(i.pipeline_id))
+      if (!known(i))
         this.skipped(
           'alert',
           { id: i.id, pipeline_id: i.pipeline_id, reason: 'pipeline_not_in_source' },

@@ -27,7 +27,8 @@ export type AlertWrite = {
   title: string;
   message: string;
   source: string;
-  pipeline_id: string;
+  /** Null for an alert of the whole fleet. */
+  pipeline_id: string | null;
   /** The alert kind: at most one alert per pipeline and kind from this source is open. */
   kind: string;
   metadata: Record<string, unknown>;

@@ -117,7 +117,7 @@ describe.skipIf(skip !== null)('write-back to ai_insights and alerts on PostgreS
         id: string;
         status: string;
         resolved_at: Date | null;
-        pipeline_id: string;
+        pipeline_id: string | null;
         metadata: { incident_id: string };
       }>(
         `SELECT id::text, status, resolved_at, pipeline_id::text, severity, metadata FROM alerts ORDER BY created_at`,
@@ -297,6 +297,35 @@ describe.skipIf(skip !== null)('write-back to ai_insights and alerts on PostgreS
     ]);
     expect(rows[2].resolved_at?.getTime()).toBe(clock.now() + 2000);
     expect(await wb.tick()).toMatchObject({ alerts_opened: 0, alerts_resolved: 0 });
+  });
+
+  it("writes the self-healing loop's escalations as alerts, the fleet-wide one without a pipeline", async () => {
+    const wb = service();
+    const human = incident({
+      kind: 'healing',
+      title: 'Self-healing needs a human: fixes failed',
+      max_score: 1,
+    });
+    const fleet = incident({ kind: 'healing', pipeline_id: '(fleet)', title: 'Fleet-wide outage' });
+    await saveIncident(human);
+    await saveIncident(fleet);
+    expect(await wb.tick()).toMatchObject({ alerts_opened: 2, skipped: 0 });
+    // The fleet incident's record got lost and a new one opened: the stale fleet alert closes.
+    await store.query('DELETE FROM flexiroaster_ai.incident_alerts WHERE incident_id = $1', [fleet.id]);
+    await saveIncident({ ...fleet, status: 'resolved', resolved_at: clock.now() });
+    clock.advance(1000);
+    const again = incident({ kind: 'healing', pipeline_id: '(fleet)', title: 'Fleet-wide outage' });
+    await saveIncident(again);
+    await wb.tick();
+    const rows = await alerts();
+    expect(rows.map((r) => [r.pipeline_id, r.status, r.metadata.incident_id])).toEqual([
+      [P1, 'open', human.id],
+      [null, 'resolved', fleet.id],
+      [null, 'open', again.id],
+    ]);
+    expect((await source.query(`SELECT title FROM alerts WHERE pipeline_id = $1`, [P1])).rows).toEqual([
+      { title: 'Self-healing needs a human: fixes failed' },
+    ]);
   });
 
   it('keeps everything when the target is down and writes it once it is back', async () => {

@@ -60,7 +60,7 @@ export class SqlWriteBackTarget implements WriteBackTarget {
       await tx.query(
         `UPDATE ${this.t.alerts} a SET status = 'resolved', resolved_at = ${at('x.created_at')}
          FROM ${X}
-         WHERE x.resolved_at IS NULL AND a.source = x.source AND a.pipeline_id = x.pipeline_id
+         WHERE x.resolved_at IS NULL AND a.source = x.source AND a.pipeline_id IS NOT DISTINCT FROM x.pipeline_id
            AND a.metadata ->> 'kind' = x.kind AND a.status <> 'resolved' AND a.id <> x.id`,
         [json],
       );
