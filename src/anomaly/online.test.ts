@@ -84,6 +84,38 @@ describe('RecentRuns', () => {
     expect(b.pipelines.has('q')).toBe(false); // fewer than 10 runs: the fleet's baseline serves it
     expect(b.fleet?.samples).toBe(17);
   });
+
+  it('keeps each hour of the day apart, so a busy hour cannot push the quiet ones out', () => {
+    const recent = new RecentRuns(4);
+    const at = (hour: number, d: number) =>
+      recordFeatures(emptyRecord({ time: T0 - (T0 % 86_400_000) + hour * 3_600_000, duration_seconds: d }));
+    for (let i = 0; i < 50; i++) recent.add('p', at(14, 100));
+    recent.add('p', at(2, 10));
+    recent.add('p', at(3, 10));
+    const b = recent.baselines(T0);
+    expect(b.fleet?.samples).toBe(6); // 4 of 14:00, and both night runs
+  });
+});
+
+describe('OnlineAnomalyDetector.warm', () => {
+  it('replays history into the online state without judging it', () => {
+    const warm = new OnlineAnomalyDetector({
+      newId: ids(),
+      current: () => ({ model: null, baselines: emptyBaselines() }),
+    });
+    const cold = new OnlineAnomalyDetector({
+      newId: ids(),
+      current: () => ({ model: null, baselines: emptyBaselines() }),
+    });
+    const past = (i: number) =>
+      execution({ execution_id: `h${i}`, status: 'failed', event_time: T0 - (5 - i) * MIN });
+    for (let i = 0; i < 4; i++) expect(warm.warm(past(i))?.execution_id).toBe(`h${i}`);
+    expect(warm.incidents.openIncidents()).toEqual([]);
+    // Four failures in the hour before: a failure spike only for the detector that remembers them.
+    const now = execution({ execution_id: 'now', status: 'failed', event_time: T0 });
+    expect(warm.observe(now).anomalies[0]?.reasons.join(' ')).toContain('failure spike');
+    expect(cold.observe(now).anomalies).toEqual([]);
+  });
 });
 
 describe('IncidentTracker', () => {
