@@ -90,6 +90,11 @@ describe('trainFailureModel', () => {
     expect(model.metrics.brier).toBe(Math.min(...briers));
   });
 
+  it('reads options given as undefined as their defaults', () => {
+    const m = trainFailureModel(rows, NAMES, { seed: 3, alertPrecision: undefined, calibration: undefined });
+    expect(encodeFailureModel(m)).toBe(encodeFailureModel(model));
+  });
+
   it('honours a fixed calibration method and is deterministic for a seed', () => {
     const iso = trainFailureModel(rows, NAMES, { seed: 3, calibration: 'isotonic' });
     expect(iso.calibration.method).toBe('isotonic');

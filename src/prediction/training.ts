@@ -122,7 +122,9 @@ export function trainFailureModel(
 }
 
 function resolveOptions(options: TrainFailureOptions): Resolved {
-  const o = { ...DEFAULTS, ...options, params: { ...FAILURE_GBDT_DEFAULTS, ...options.params } };
+  // An option given as undefined means "the default", as if it were absent.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o = { ...DEFAULTS, ...given, params: { ...FAILURE_GBDT_DEFAULTS, ...options.params } } as Resolved;
   const share = (name: string, v: number, max: number): void => {
     if (!(v > 0 && v < max)) throw new ValidationError(name, `${name} must lie in (0, ${max}), got ${v}`);
   };
