@@ -223,6 +223,20 @@ describe.skipIf(skip !== null)('write-back to ai_insights and alerts on PostgreS
     expect((await insights.list({ limit: 10, offset: 0 })).total).toBe(0);
   });
 
+  it('leaves an insight pending when it was replaced while its old content was being written', async () => {
+    const insights = new SqlInsightStore(store);
+    const ledger = new SqlWriteBackLedger(store);
+    const first = insight({ insight_type: 'optimization', source: 'recommendation', source_id: 'p:mem' });
+    await insights.upsert([first]);
+    const [read] = await ledger.pendingInsights(10);
+    clock.advance(1);
+    await insights.upsert([{ ...first, confidence: 0.1, created_at: clock.now() }]);
+    await ledger.markInsights([{ id: read.id, stamp: read.stamp, outcome: 'written' }], clock.now());
+    const [still] = await ledger.pendingInsights(10);
+    expect(still).toMatchObject({ id: first.id, confidence: 0.1 });
+    expect(still.stamp).not.toBe(read.stamp);
+  });
+
   it('reads dismissals back: the insight leaves the lists', async () => {
     const insights = new SqlInsightStore(store);
     const keep = insight({ title: 'keep' });

@@ -10,7 +10,7 @@ import type {
 const S = 'flexiroaster_ai';
 const ms = (col: string, as = col) => `(extract(epoch from ${col}) * 1000)::float8 AS ${as}`;
 // The content version of an insight: its creation time to the microsecond (a replacement sets a new one).
-const STAMP = `((extract(epoch from created_at) * 1000000)::bigint)::text`;
+const stamp = (col: string) => `((extract(epoch from ${col}) * 1000000)::bigint)::text`;
 const INCIDENT_COLS = `i.id, i.pipeline_id, i.kind, i.status, ${ms('i.opened_at', 'opened_at')},
   ${ms('i.last_seen_at', 'last_seen_at')}, ${ms('i.resolved_at', 'resolved_at')}, i.anomaly_count, i.max_score, i.title`;
 
@@ -21,7 +21,7 @@ export class SqlWriteBackLedger implements WriteBackLedger {
   async pendingInsights(limit: number): Promise<PendingInsight[]> {
     const { rows } = await this.sql.query<PendingInsight>(
       `SELECT id, insight_type, source, source_id, pipeline_id, execution_id, severity, title, description,
-         recommendation, confidence::float8 AS confidence, metadata, ${ms('created_at')}, ${STAMP} AS stamp
+         recommendation, confidence::float8 AS confidence, metadata, ${ms('created_at')}, ${stamp('created_at')} AS stamp
        FROM ${S}.insights WHERE written_back_at IS NULL AND NOT dismissed
        ORDER BY created_at, id LIMIT $1`,
       [limit],
@@ -34,7 +34,7 @@ export class SqlWriteBackLedger implements WriteBackLedger {
     await this.sql.query(
       `UPDATE ${S}.insights i SET written_back_at = to_timestamp($2::float8 / 1000), write_back_outcome = x.outcome
        FROM jsonb_to_recordset($1::jsonb) AS x(id text, stamp text, outcome text)
-       WHERE i.id = x.id AND ${STAMP.replace('created_at', 'i.created_at')} = x.stamp`,
+       WHERE i.id = x.id AND ${stamp('i.created_at')} = x.stamp`,
       [JSON.stringify(outcomes), atMs],
     );
   }
