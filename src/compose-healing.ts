@@ -8,7 +8,7 @@ import {
   SqlPipelineLeaseStore,
 } from './adapters/index.js';
 import { HealingAdmin, HealingService, type HealingServiceOptions } from './app/index.js';
-import { Guards, type GuardConfig, type PredictionContext, type Runbook } from './healing/index.js';
+import { Guards, type GuardConfig, type Runbook } from './healing/index.js';
 import type { MonitoringEngine } from './monitoring/index.js';
 import type { ActionExecutor, ActionRow, AnomalyStore, PipelineCatalog, SqlClient } from './ports/index.js';
 import type { Clock } from './shared/index.js';
@@ -45,7 +45,6 @@ export async function composeHealing(args: {
   engine: MonitoringEngine;
   catalog: PipelineCatalog;
   incidents: Pick<AnomalyStore, 'save' | 'openIncidents'>;
-  prediction?: (pipelineId: string) => PredictionContext | null;
   options: HealingOptions;
   onError: (err: Error, what: string) => void;
 }): Promise<Healing> {
@@ -70,7 +69,6 @@ export async function composeHealing(args: {
     snapshot: (id) => engine.snapshot(id),
     pipelines: () =>
       engine.list({ limit: Number.MAX_SAFE_INTEGER, offset: 0 }).items.map((p) => p.pipeline_id),
-    prediction: args.prediction,
     clock,
     newId,
     owner: options.owner,

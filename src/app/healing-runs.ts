@@ -49,13 +49,18 @@ export class RunTracker {
     }
   }
 
-  /** The pipeline's runs started at or after `sinceMs`. */
-  runsSince(pipelineId: string, sinceMs: number): RunAfter[] {
+  /** Ids of the pipeline's runs seen so far (what an action must not be judged on). */
+  runIds(pipelineId: string): Set<string> {
+    return new Set(this.pipelines.get(pipelineId)?.runs.keys() ?? []);
+  }
+
+  /** The pipeline's runs started at or after `sinceMs`, except those in `known`. */
+  runsSince(pipelineId: string, sinceMs: number, known: ReadonlySet<string> = new Set()): RunAfter[] {
     const p = this.pipelines.get(pipelineId);
     if (p === undefined) return [];
     const out: RunAfter[] = [];
     for (const r of p.runs.values())
-      if (r.started_at >= sinceMs)
+      if (r.started_at >= sinceMs && !known.has(r.execution_id))
         out.push({ status: r.status, started_at: r.started_at, finished_at: r.finished_at });
     return out;
   }

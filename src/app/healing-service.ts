@@ -72,8 +72,6 @@ export interface HealingServiceDeps {
   snapshot(pipelineId: string): PipelineSnapshot | undefined;
   /** Pipelines with live data (the tick evaluates each). */
   pipelines(): string[];
-  /** The latest failure prediction for the pipeline, when predictions are made. */
-  prediction?(pipelineId: string): PredictionContext | null;
   clock: Clock;
   newId: () => string;
   /** This process, for pipeline leases. */
@@ -94,6 +92,8 @@ interface Verifying {
   decided: DecidedAction;
   executedAt: number;
   deadline: number;
+  /** Runs already seen when the action was taken: never judged as its outcome. */
+  known: ReadonlySet<string>;
 }
 
 const MIN = 60_000;
@@ -113,6 +113,8 @@ export class HealingService {
   /** The next rung of the ladder a failed fix left for a pipeline, tried before new decisions. */
   private readonly ladder = new Map<string, DecidedAction>();
   private readonly denied = new Set<string>();
+  /** The latest failure prediction of each pipeline (runbooks read it with every decision). */
+  private readonly predictions = new Map<string, PredictionContext>();
   private readonly abort = new AbortController();
   private readonly escalations: HealingEscalations;
   private readonly verifyDeadlineMs: number;
@@ -152,7 +154,13 @@ export class HealingService {
       const decided = decidedOf(row);
       if (decided === null) continue;
       const executedAt = row.updated_at;
-      this.verifying.set(row.id, { row, decided, executedAt, deadline: executedAt + this.verifyDeadlineMs });
+      this.verifying.set(row.id, {
+        row,
+        decided,
+        executedAt,
+        deadline: executedAt + this.verifyDeadlineMs,
+        known: new Set(),
+      });
     }
   }
 
@@ -197,6 +205,7 @@ export class HealingService {
 
   /** A new prediction for a pipeline: it decides with the prediction as trigger. */
   onPrediction(pipelineId: string, prediction: PredictionContext): void {
+    this.predictions.set(pipelineId, prediction);
     const now = this.deps.clock.now();
     this.enqueue(pipelineId, {
       kind: 'decide',
@@ -314,7 +323,7 @@ export class HealingService {
       runs: this.runs,
       anomaly,
       incident,
-      prediction: this.deps.prediction?.(pipelineId) ?? null,
+      prediction: this.predictions.get(pipelineId) ?? null,
     });
   }
 
@@ -411,6 +420,7 @@ export class HealingService {
       return;
     }
     const startedAt = clock.now();
+    const known = this.runs.runIds(a.pipeline_id);
     const result = await this.call(executor, row, a);
     const now = clock.now();
     const patch = { executor: executor.name, attempts: result.attempts, result };
@@ -455,7 +465,7 @@ export class HealingService {
     if (after === null) return;
     await this.record(after, 'execution', { result });
     this.notify(after);
-    this.verifying.set(row.id, { row: after, decided: a, executedAt, deadline });
+    this.verifying.set(row.id, { row: after, decided: a, executedAt, deadline, known });
   }
 
   /** The executor's call; an executor that throws (a bug, or shutdown) counts as a failed call. */
@@ -499,7 +509,7 @@ export class HealingService {
     for (const [id, v] of [...this.verifying]) {
       if (v.row.pipeline_id !== pipelineId) continue;
       const now = clock.now();
-      const runs = this.runs.runsSince(pipelineId, v.executedAt);
+      const runs = this.runs.runsSince(pipelineId, v.executedAt, v.known);
       const r = verifyAction(
         { action: v.decided.spec.action, executed_at: v.executedAt },
         runs,

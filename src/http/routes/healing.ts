@@ -62,6 +62,17 @@ function caller(request: FastifyRequest): string {
   return token === '' ? 'local' : `key:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
 }
 
+/** A runbook validation error: the usual error plus the runbook and every problem with its path. */
+const RunbookErrorSchema = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    field: Type.Optional(Type.String()),
+    runbook: Type.Optional(Type.String()),
+    problems: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  }),
+});
+
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) });
 const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) });
 
@@ -91,7 +102,7 @@ export async function healingRoutes(
         summary: 'Validate a runbook (YAML parsed to JSON) without loading it',
         tags,
         body: Open('a runbook: name, description, priority, mode, when, actions'),
-        response: { 200: Open('{valid: true, runbook}'), 400: ErrorSchema },
+        response: { 200: Open('{valid: true, runbook}'), 400: RunbookErrorSchema },
       },
     },
     async (request, reply) => {

@@ -1,0 +1,446 @@
+/**
+ * Chaos tests of the self-healing loop through the real app and store with a fake clock: a flapping
+ * pipeline, a fleet-wide outage, dry run and the kill switch, a decision delivered twice, an
+ * orchestrator that fails or hangs, approvals and their scope. Every action must have an audit record.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FlexiRoasterExecutor, WebhookExecutor } from '../../src/adapters/index.js';
+import { composeHealing, type HealingOptions } from '../../src/compose-healing.js';
+import { parseRunbook, type GuardConfig } from '../../src/healing/index.js';
+import type { ActionRow, AnomalyRow, AuditEntry } from '../../src/ports/index.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+const MIN = 60_000;
+
+/** A stand-in orchestrator control API that records calls and answers as told. */
+async function orchestrator() {
+  const calls: { at: number; method: string; url: string }[] = [];
+  const state = { mode: 'ok' as 'ok' | 'fail' | 'hang', now: () => 0 };
+  const app: FastifyInstance = Fastify({ forceCloseConnections: true });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_r, body, done) => done(null, body));
+  app.all('/*', async (req, reply) => {
+    calls.push({ at: state.now(), method: req.method, url: req.url });
+    if (state.mode === 'hang') await new Promise((r) => setTimeout(r, 1500));
+    if (state.mode === 'fail') return reply.code(500).send({ error: 'down' });
+    return reply.code(202).send({ success: true, execution_id: `run-${calls.length}` });
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, url, calls, state };
+}
+type Orchestrator = Awaited<ReturnType<typeof orchestrator>>;
+
+const retryOnFailure = (over: Record<string, unknown> = {}) =>
+  parseRunbook(
+    {
+      name: 'retry-on-failure',
+      priority: 100,
+      mode: 'live',
+      when: {
+        all: [
+          { field: 'snapshot.failure_rate', op: '>=', value: 0.5 },
+          { field: 'snapshot.sampled_events', op: '>=', value: 2 },
+        ],
+      },
+      actions: ['retry_stage'],
+      ...over,
+    },
+    'retry-on-failure',
+  );
+
+/** Executor calls time out after `timeoutMs` (generous: the machine may be busy; the hang test lowers it). */
+function options(
+  orch: Orchestrator,
+  guards: Partial<GuardConfig>,
+  over: Partial<HealingOptions> = {},
+  timeoutMs = 5000,
+): HealingOptions {
+  return {
+    runbooks: [retryOnFailure()],
+    runbookSource: 'test',
+    guards: { cooldownMs: 0, ...guards },
+    killSwitchFlag: false,
+    executors: (catalog) => [
+      new FlexiRoasterExecutor({
+        baseUrl: `${orch.url}/api`,
+        catalog,
+        retry: { timeoutMs, maxAttempts: 3, backoffMs: 1, maxBackoffMs: 2 },
+      }),
+    ],
+    intervalMs: 1000,
+    service: { verifyDeadlineMs: 10 * MIN, tickBucketMs: 5 * MIN },
+    owner: 'test-process',
+    ...over,
+  };
+}
+
+let k: TestApp | null = null;
+let orch: Orchestrator | null = null;
+afterEach(async () => {
+  if (k !== null) await everyActionAudited(k);
+  await k?.close();
+  await orch?.app.close();
+  k = null;
+  orch = null;
+});
+
+async function start(
+  guards: Partial<GuardConfig>,
+  over: Partial<HealingOptions> = {},
+  apiKeys?: string,
+  timeoutMs?: number,
+) {
+  orch = await orchestrator();
+  k = await startTestApp({ healing: options(orch, guards, over, timeoutMs), apiKeys });
+  const clock = k.clock;
+  orch.state.now = () => clock.now();
+  return { app: k, orch, healing: k.healing! };
+}
+
+/** Runs of a pipeline that started and finished a minute apart ending now, with these statuses. */
+async function runs(app: TestApp, pipelineId: string, statuses: ('completed' | 'failed')[], auth?: string) {
+  const now = app.clock.now();
+  const body = statuses.map((status, i) => ({
+    pipeline_id: pipelineId,
+    execution_id: `${pipelineId}-${now}-${i}`,
+    status,
+    started_at: new Date(now - (statuses.length - i) * 1000 - 500).toISOString(),
+    completed_at: new Date(now - (statuses.length - i - 1) * 1000).toISOString(),
+    duration_seconds: 1,
+  }));
+  const r = await app.app.inject({
+    method: 'POST',
+    url: '/api/monitoring/ingest',
+    payload: body,
+    headers: auth === undefined ? {} : { authorization: `Bearer ${auth}` },
+  });
+  expect(r.statusCode).toBe(200);
+}
+
+async function actions(app: TestApp): Promise<ActionRow[]> {
+  return (await app.healing!.admin.listActions({ limit: 1000, offset: 0 })).items;
+}
+
+async function audit(app: TestApp): Promise<AuditEntry[]> {
+  return (await app.healing!.admin.listAudit({ limit: 1000, offset: 0 })).items;
+}
+
+async function everyActionAudited(app: TestApp): Promise<void> {
+  const log = await audit(app);
+  for (const a of await actions(app)) {
+    const mine = log.filter((e) => e.action_id === a.id);
+    expect(mine.length, `action ${a.action} ${a.status} has an audit record`).toBeGreaterThan(0);
+    expect(mine.some((e) => e.kind === 'decision')).toBe(true);
+    // Never left in flight once the loop is idle.
+    expect(['planned', 'executing']).not.toContain(a.status);
+  }
+}
+
+describe('self-healing loop (chaos, fake clock)', { timeout: 120_000 }, () => {
+  it('a flapping pipeline never gets more actions than the rate limit, and the breaker opens after N failed fixes', async () => {
+    const rateLimitMax = 3;
+    const { app, orch, healing } = await start({
+      rateLimitMax,
+      rateLimitWindowMs: 60 * MIN,
+      breakerFailures: 2,
+      breakerCoolMs: 120 * MIN,
+      flapFlips: 1000,
+    });
+    // Fails, recovers, fails…: every 5 minutes the pipeline fails twice, then a fix's run fails too.
+    for (let step = 0; step < 20; step++) {
+      app.clock.advance(5 * MIN);
+      await runs(app, 'flappy', step % 2 === 0 ? ['failed', 'failed'] : ['completed', 'failed']);
+      await app.anomaly.flush();
+      await healing.service.tick();
+    }
+    const calls = orch.calls.map((c) => c.at).sort((a, b) => a - b);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const t of calls)
+      expect(calls.filter((u) => u >= t && u < t + 60 * MIN).length).toBeLessThanOrEqual(rateLimitMax);
+    const log = await audit(app);
+    const opened = log.filter(
+      (e) => e.kind === 'control' && /circuit breaker opened/.test(String(e.detail.reason)),
+    );
+    expect(opened.length).toBeGreaterThan(0);
+    const failedFixes = (await actions(app)).filter((a) => a.status === 'failed');
+    expect(failedFixes.length).toBeGreaterThanOrEqual(2);
+    // While open (120 min), nothing is executed for the pipeline.
+    const openedAt = Math.min(...opened.map((e) => Date.parse(String(e.at))));
+    expect(orch.calls.filter((c) => c.at > openedAt && c.at < openedAt + 120 * MIN)).toEqual([]);
+    expect(
+      log.some((e) => e.status === 'denied' && JSON.stringify(e.detail.guards).includes('"circuit_breaker"')),
+    ).toBe(true);
+    // Outcomes became training labels joined to their trigger.
+    const labels = await healing.admin.listOutcomes({ limit: 100, offset: 0 });
+    expect(labels.items.some((l) => l.label === 'not_fixed' && l.pipeline_id === 'flappy')).toBe(true);
+  });
+
+  it('a fleet-wide outage: the fleet cap holds and an incident is recorded', async () => {
+    const { app, orch, healing } = await start({ fleetCap: 2 });
+    for (let i = 0; i < 8; i++)
+      await runs(app, `p${i}`, i % 2 === 0 ? ['failed', 'failed', 'failed'] : ['completed', 'completed']);
+    await app.anomaly.flush();
+    await healing.service.tick();
+    const acted = new Set(
+      (await actions(app)).filter((a) => a.status !== 'dry_run').map((a) => a.pipeline_id),
+    );
+    expect(acted.size).toBe(2);
+    expect(new Set(orch.calls.map((c) => c.url.split('/')[3])).size).toBe(2);
+    const incidents = await app.anomaly.listIncidents({ limit: 100, offset: 0 });
+    const fleet = incidents.items.filter((i) => i.kind === 'healing' && i.pipeline_id === '(fleet)');
+    expect(fleet).toHaveLength(1);
+    expect(fleet[0]).toMatchObject({ status: 'open', title: expect.stringMatching(/cap of 2/) });
+    const denied = (await audit(app)).filter((e) => e.status === 'denied');
+    expect(denied.some((e) => JSON.stringify(e.detail.guards).includes('a human must look'))).toBe(true);
+  });
+
+  it('dry run plans and audits but never calls an executor', async () => {
+    const { app, orch, healing } = await start({ dryRun: true });
+    await runs(app, 'p1', ['failed', 'failed']);
+    await healing.service.tick();
+    expect(orch.calls).toEqual([]);
+    const [a] = await actions(app);
+    expect(a).toMatchObject({ action: 'retry_stage', status: 'dry_run', executor: null });
+  });
+
+  it('the kill switch (by API, admin only) stops every executor call', async () => {
+    const { app, orch, healing } = await start({}, {}, 'reader:read;actor:act;boss:admin');
+    const set = (key: string, enabled: boolean) =>
+      app.app.inject({
+        method: 'POST',
+        url: '/api/healing/kill-switch',
+        payload: { enabled },
+        headers: { authorization: `Bearer ${key}` },
+      });
+    expect((await set('actor', true)).statusCode).toBe(403);
+    expect((await set('boss', true)).json()).toEqual({ kill_switch: true });
+    const status = await app.app.inject({ url: '/api/status', headers: { authorization: 'Bearer reader' } });
+    expect(status.json().healing).toMatchObject({ kill_switch: true, dry_run: false });
+    await runs(app, 'p1', ['failed', 'failed'], 'boss');
+    await healing.service.tick();
+    expect(orch.calls).toEqual([]);
+    expect(await actions(app)).toEqual([]);
+    const denied = (await audit(app)).find((e) => e.status === 'denied');
+    expect(denied?.detail.guards).toContainEqual({
+      name: 'kill_switch',
+      passed: false,
+      detail: 'kill switch is on',
+    });
+    expect((await set('boss', false)).json()).toEqual({ kill_switch: false });
+    app.clock.advance(6 * MIN);
+    await runs(app, 'p1', ['failed', 'failed'], 'boss');
+    await healing.service.tick();
+    expect(orch.calls.length).toBeGreaterThan(0);
+  });
+
+  it('the same decision delivered twice (and to a second process) executes once', async () => {
+    const { app, orch, healing } = await start({});
+    await runs(app, 'p1', ['failed', 'failed']);
+    await app.anomaly.flush();
+    const anomaly: AnomalyRow = {
+      id: 'anomaly-1',
+      kind: 'execution',
+      pipeline_id: 'p1',
+      execution_id: 'x',
+      metric: null,
+      detected_at: app.clock.now(),
+      score: 0.9,
+      reasons: ['failed twice'],
+      algorithm: 'zscore_rules',
+      model_version: null,
+      contributions: {},
+      inputs: {},
+      incident_id: null,
+    };
+    healing.service.onFindings({ anomalies: [anomaly], incidents: [] });
+    healing.service.onFindings({ anomalies: [anomaly], incidents: [] });
+    await healing.service.flush();
+    // A second service process on the same store decides the same (fresh guards, same key).
+    const second = await composeHealing({
+      sql: app.store.sql,
+      clock: app.clock,
+      newId: () => `second-${Math.round(app.clock.now())}-${Math.random()}`,
+      engine: app.engine,
+      catalog: {
+        getPipeline: async () => null,
+        listVersions: async () => [],
+        previousVersion: async () => null,
+      },
+      incidents: { save: async () => undefined, openIncidents: async () => [] },
+      options: { ...options(orch, {}), owner: 'second-process' },
+      onError: (err) => {
+        throw err;
+      },
+    });
+    second.service.onFindings({ anomalies: [anomaly], incidents: [] });
+    await second.service.flush();
+    const mine = (await actions(app)).filter((a) => a.trigger_id === 'anomaly-1');
+    expect(mine).toHaveLength(1);
+    expect(orch.calls.filter((c) => c.url.endsWith('/execute'))).toHaveLength(1);
+    await second.service.stop();
+  });
+
+  for (const mode of ['fail', 'hang'] as const) {
+    it(`an orchestrator that ${mode === 'fail' ? 'answers 500' : 'times out'} is retried, then the action is failed, never left pending`, async () => {
+      const { app, orch, healing } = await start({}, {}, undefined, mode === 'hang' ? 300 : undefined);
+      orch.state.mode = mode;
+      await runs(app, 'p1', ['failed', 'failed']);
+      await healing.service.tick();
+      expect(orch.calls).toHaveLength(3);
+      const [a] = await actions(app);
+      expect(a).toMatchObject({ status: 'failed', executor: 'flexiroaster', attempts: 3 });
+      expect(a.result).toMatchObject({ ok: false, status_code: mode === 'fail' ? 500 : null });
+      const log = (await audit(app)).filter((e) => e.action_id === a.id);
+      expect(log.map((e) => e.kind).sort()).toEqual(['decision', 'execution']);
+      expect((await healing.admin.listActions({ limit: 10, offset: 0, status: 'executing' })).total).toBe(0);
+    });
+  }
+
+  it('a webhook that answers 500 is retried, then recorded failed', async () => {
+    const hook = await orchestrator();
+    hook.state.mode = 'fail';
+    const { app, healing } = await start(
+      {},
+      {
+        executors: () => [
+          new WebhookExecutor({
+            url: `${hook.url}/hook`,
+            secret: 's',
+            clock: { now: () => 0 },
+            retry: { timeoutMs: 5000, maxAttempts: 2, backoffMs: 1, maxBackoffMs: 1 },
+          }),
+        ],
+      },
+    );
+    await runs(app, 'p1', ['failed', 'failed']);
+    await healing.service.tick();
+    expect(hook.calls).toHaveLength(2);
+    expect((await actions(app))[0]).toMatchObject({ status: 'failed', executor: 'webhook', attempts: 2 });
+    await hook.app.close();
+  });
+
+  it('an action no executor supports is recorded unsupported and escalated', async () => {
+    const scale = parseRunbook(
+      { name: 'scale', mode: 'live', when: retryOnFailure().when, actions: ['scale_workers'] },
+      'scale',
+    );
+    const { app, orch, healing } = await start({}, { runbooks: [scale] });
+    await runs(app, 'p1', ['failed', 'failed']);
+    await healing.service.tick();
+    expect(orch.calls).toEqual([]);
+    expect((await actions(app))[0]).toMatchObject({ action: 'scale_workers', status: 'unsupported' });
+    const incidents = await app.anomaly.listIncidents({ limit: 10, offset: 0, pipeline_id: 'p1' });
+    expect(incidents.items.some((i) => i.kind === 'healing' && i.status === 'open')).toBe(true);
+  });
+
+  it('a risky action waits for approval: needs the act scope, executes once approved, then verifies', async () => {
+    const risky = retryOnFailure({ requires_approval: true });
+    const { app, orch, healing } = await start({}, { runbooks: [risky] }, 'reader:read;actor:act;boss:admin');
+    await runs(app, 'p1', ['failed', 'failed'], 'boss');
+    await healing.service.tick();
+    expect(orch.calls).toEqual([]);
+    const list = await app.app.inject({
+      url: '/api/healing/approvals?status=pending',
+      headers: { authorization: 'Bearer reader' },
+    });
+    expect(list.json().total).toBe(1);
+    const id = list.json().items[0].id as string;
+    const approve = (key: string) =>
+      app.app.inject({
+        method: 'POST',
+        url: `/api/healing/approvals/${id}/approve`,
+        headers: { authorization: `Bearer ${key}` },
+      });
+    expect((await approve('reader')).statusCode).toBe(403);
+    const ok = await approve('actor');
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().action).toMatchObject({ status: 'verifying', executor: 'flexiroaster' });
+    expect(orch.calls).toHaveLength(1);
+    expect((await approve('actor')).statusCode).toBe(409);
+    // The next run after the action completes: verified, labelled fixed.
+    app.clock.advance(2 * MIN);
+    await runs(app, 'p1', ['completed'], 'boss');
+    await healing.service.tick();
+    const acted = (await actions(app)).find((a) => a.id === ok.json().action.id);
+    expect(acted).toMatchObject({ status: 'succeeded' });
+    const labels = await healing.admin.listOutcomes({ limit: 10, offset: 0 });
+    expect(labels.items[0]).toMatchObject({ label: 'fixed', pipeline_id: 'p1', action: 'retry_stage' });
+    const auditRes = await app.app.inject({
+      url: '/api/audit?pipeline_id=p1&action=retry_stage',
+      headers: { authorization: 'Bearer reader' },
+    });
+    expect(auditRes.json().items.map((e: AuditEntry) => e.kind)).toEqual(
+      expect.arrayContaining(['decision', 'approval', 'execution', 'verification']),
+    );
+  });
+
+  it('an approval request expires when nobody answers', async () => {
+    const risky = retryOnFailure({ requires_approval: true });
+    const { app, healing } = await start({ approvalTtlMs: 10 * MIN }, { runbooks: [risky] });
+    await runs(app, 'p1', ['failed', 'failed']);
+    await healing.service.tick();
+    app.clock.advance(11 * MIN);
+    await healing.service.tick();
+    const a = (await actions(app)).at(-1) as ActionRow;
+    expect(a.status).toBe('expired');
+    const ap = (await healing.admin.listApprovals({ limit: 10, offset: 0 })).items.at(-1)!;
+    expect(ap.status).toBe('expired');
+    const late = await app.app.inject({ method: 'POST', url: `/api/healing/approvals/${ap.id}/approve` });
+    expect(late.statusCode).toBe(409);
+  });
+
+  it('runbooks: list, validate (400 naming runbook, path and problem), disable by admin', async () => {
+    const { app, healing } = await start({}, {}, 'reader:read;boss:admin');
+    const get = await app.app.inject({
+      url: '/api/healing/runbooks',
+      headers: { authorization: 'Bearer reader' },
+    });
+    expect(get.json().items.map((r: { name: string; enabled: boolean }) => [r.name, r.enabled])).toEqual([
+      ['retry-on-failure', true],
+    ]);
+    const bad = await app.app.inject({
+      method: 'POST',
+      url: '/api/healing/runbooks/validate',
+      headers: { authorization: 'Bearer reader' },
+      payload: {
+        name: 'broken',
+        when: { field: 'snapshot.failure_rate', op: '>=', value: 0.5 },
+        actions: [{ action: 'retry_stage', params: { max_attempts: -1 } }],
+      },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatchObject({
+      code: 'RUNBOOK_INVALID',
+      runbook: 'broken',
+      field: expect.stringContaining('actions.0'),
+    });
+    expect(bad.json().error.message).toMatch(/broken/);
+    const good = await app.app.inject({
+      method: 'POST',
+      url: '/api/healing/runbooks/validate',
+      headers: { authorization: 'Bearer reader' },
+      payload: {
+        name: 'fine',
+        when: { field: 'snapshot.failure_rate', op: '>=', value: 0.5 },
+        actions: ['pause_pipeline'],
+      },
+    });
+    expect(good.json()).toMatchObject({ valid: true });
+    const off = (key: string) =>
+      app.app.inject({
+        method: 'POST',
+        url: '/api/healing/runbooks/retry-on-failure/disable',
+        headers: { authorization: `Bearer ${key}` },
+      });
+    expect((await off('reader')).statusCode).toBe(403);
+    expect((await off('boss')).json()).toMatchObject({ name: 'retry-on-failure', enabled: false });
+    await runs(app, 'p1', ['failed', 'failed'], 'boss');
+    await healing.service.tick();
+    expect(await actions(app)).toEqual([]);
+    const listed = await app.app.inject({
+      url: '/api/audit?status=runbook_disabled',
+      headers: { authorization: 'Bearer reader' },
+    });
+    expect(listed.json().total).toBe(1);
+  });
+});
