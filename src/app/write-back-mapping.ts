@@ -6,7 +6,7 @@ import { FLEET } from './healing-escalations.js';
 export const WRITE_BACK_SOURCE = 'flexiroaster-ai';
 
 /** Why a record is not written back; each is counted. */
-export type SkipReason = 'pipeline_not_in_source' | 'below_alert_threshold';
+export type SkipReason = 'pipeline_not_in_source' | 'below_alert_threshold' | 'rejected_by_target';
 
 const INSIGHT_SEVERITIES: readonly InsightRow['severity'][] = ['critical', 'high', 'medium', 'low', 'info'];
 

@@ -53,8 +53,9 @@ function world(n: number) {
       await Promise.resolve();
       if (down) throw new Error('ECONNREFUSED');
       written.push(...rows);
+      return [];
     },
-    openAlerts: async () => undefined,
+    openAlerts: async () => [],
     resolveAlerts: async () => undefined,
     dismissedInsights: async () => new Set(),
   };

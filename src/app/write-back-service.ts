@@ -27,7 +27,13 @@ export interface WriteBackDeps {
   /** The newest written insights whose dismissal each pass reads back. @default 1000 */
   dismissalWindow?: number;
   /** A record left out of the target, and why (counted in stats as well). */
-  onSkip?: (skip: { what: 'insight' | 'alert'; id: string; pipeline_id: string; reason: SkipReason }) => void;
+  onSkip?: (skip: {
+    what: 'insight' | 'alert';
+    id: string;
+    pipeline_id: string;
+    reason: SkipReason;
+    detail?: string;
+  }) => void;
   /** A failed pass (the target is down, …): nothing was lost, the next pass retries. */
   onError?: (err: Error, consecutiveFailures: number) => void;
   /** The first pass that succeeded after failures. */
@@ -78,7 +84,7 @@ export class WriteBackService {
     alerts_opened: 0,
     alerts_resolved: 0,
     dismissals_read: 0,
-    skipped: { pipeline_not_in_source: 0, below_alert_threshold: 0 },
+    skipped: { pipeline_not_in_source: 0, below_alert_threshold: 0, rejected_by_target: 0 },
   };
 
   constructor(private readonly deps: WriteBackDeps) {
@@ -148,27 +154,33 @@ export class WriteBackService {
         ),
       ),
     );
-    const outcomes: InsightOutcome[] = [];
-    const skips: { id: string; pipeline_id: string; reason: SkipReason }[] = [];
-    const rows = pending.flatMap((i) => {
-      const reason: SkipReason | null = belowAlertThreshold(i)
-        ? 'below_alert_threshold'
-        : pipelines.has(i.pipeline_id)
-          ? null
-          : 'pipeline_not_in_source';
-      if (reason !== null) {
-        outcomes.push({ id: i.id, stamp: i.stamp, outcome: `skipped:${reason}` });
-        skips.push({ id: i.id, pipeline_id: i.pipeline_id, reason });
-        return [];
-      }
-      outcomes.push({ id: i.id, stamp: i.stamp, outcome: 'written' });
-      return [aiInsightOf(i, i.execution_id !== null && executions.has(i.execution_id))];
-    });
-    await target.writeInsights(rows);
+    const skip = new Map<string, Skip>();
+    for (const i of pending) {
+      if (belowAlertThreshold(i)) skip.set(i.id, { reason: 'below_alert_threshold' });
+      else if (!pipelines.has(i.pipeline_id)) skip.set(i.id, { reason: 'pipeline_not_in_source' });
+    }
+    const chosen = pending.filter((i) => !skip.has(i.id));
+    const rejected = await target.writeInsights(
+      chosen.map((i) => aiInsightOf(i, i.execution_id !== null && executions.has(i.execution_id))),
+    );
+    const refused = new Map(rejected.map((r) => [r.key, r.reason]));
+    for (const i of chosen) {
+      const why = refused.get(insightKey(i.id));
+      if (why !== undefined) skip.set(i.id, { reason: 'rejected_by_target', detail: why });
+    }
+    const outcomes = pending.map((i): InsightOutcome => ({
+      id: i.id,
+      stamp: i.stamp,
+      outcome: skip.has(i.id) ? `skipped:${skip.get(i.id)?.reason}` : 'written',
+    }));
     await ledger.markInsights(outcomes, this.deps.clock.now());
-    this.counts.insights_written += rows.length;
-    done.insights += rows.length;
-    for (const s of skips) this.skipped('insight', s, done);
+    const written = pending.length - skip.size;
+    this.counts.insights_written += written;
+    done.insights += written;
+    for (const i of pending) {
+      const s = skip.get(i.id);
+      if (s !== undefined) this.skipped('insight', { id: i.id, pipeline_id: i.pipeline_id, ...s }, done);
+    }
     return pending.length;
   }
 
@@ -179,26 +191,31 @@ export class WriteBackService {
     const pipelines = await target.existingPipelines(
       unique(fresh.filter(alertHasPipeline).map((i) => i.pipeline_id)),
     );
-    const known = (i: IncidentRow) => !alertHasPipeline(i) || pipelines.has(i.pipeline_id);
-    const written = fresh.filter(known);
-    await target.openAlerts(written.map(alertOf));
+    const skip = new Map<string, Skip>();
+    for (const i of fresh)
+      if (alertHasPipeline(i) && !pipelines.has(i.pipeline_id))
+        skip.set(i.id, { reason: 'pipeline_not_in_source' });
+    const rejected = await target.openAlerts(fresh.filter((i) => !skip.has(i.id)).map(alertOf));
+    const refused = new Map(rejected.map((r) => [r.key, r.reason]));
+    for (const i of fresh) {
+      const why = refused.get(alertKey(i.id));
+      if (why !== undefined) skip.set(i.id, { reason: 'rejected_by_target', detail: why });
+    }
     const states = fresh.map((i): IncidentAlertState => ({
       incident_id: i.id,
       pipeline_id: i.pipeline_id,
       kind: i.kind,
-      status: !known(i) ? 'skipped' : i.status === 'resolved' ? 'resolved' : 'open',
-      reason: known(i) ? null : 'pipeline_not_in_source',
+      status: skip.has(i.id) ? 'skipped' : i.status === 'resolved' ? 'resolved' : 'open',
+      reason: skip.get(i.id)?.reason ?? null,
     }));
     await ledger.markAlerts(states, this.deps.clock.now());
-    this.counts.alerts_opened += written.length;
-    done.alerts_opened += written.length;
-    for (const i of fresh)
-      if (!known(i))
-        this.skipped(
-          'alert',
-          { id: i.id, pipeline_id: i.pipeline_id, reason: 'pipeline_not_in_source' },
-          done,
-        );
+    const opened = fresh.length - skip.size;
+    this.counts.alerts_opened += opened;
+    done.alerts_opened += opened;
+    for (const i of fresh) {
+      const s = skip.get(i.id);
+      if (s !== undefined) this.skipped('alert', { id: i.id, pipeline_id: i.pipeline_id, ...s }, done);
+    }
     return fresh.length;
   }
 
@@ -232,7 +249,7 @@ export class WriteBackService {
 
   private skipped(
     what: 'insight' | 'alert',
-    s: { id: string; pipeline_id: string; reason: SkipReason },
+    s: { id: string; pipeline_id: string } & Skip,
     done: WriteBackPass,
   ): void {
     this.counts.skipped[s.reason]++;
@@ -240,6 +257,9 @@ export class WriteBackService {
     this.deps.onSkip?.({ what, ...s });
   }
 }
+
+/** Why a record is not written; `detail` is the target's own reason when it refused the row. */
+type Skip = { reason: SkipReason; detail?: string };
 
 function resolvedState(i: IncidentRow): IncidentAlertState {
   return { incident_id: i.id, pipeline_id: i.pipeline_id, kind: i.kind, status: 'resolved', reason: null };

@@ -37,6 +37,9 @@ export type AlertWrite = {
   resolved_at: number | null;
 };
 
+/** A row the target refused (a constraint, a value it does not take), with the database's reason. */
+export type RejectedRow = { key: string; reason: string };
+
 /** The FlexiRoaster tables insights and alerts are written to (a source database or the demo schema). */
 export interface WriteBackTarget {
   /** Of these pipeline ids, those with a row in `pipelines` (ids that are no uuid have none). */
@@ -45,14 +48,16 @@ export interface WriteBackTarget {
   existingExecutions(ids: readonly string[]): Promise<Set<string>>;
   /**
    * Writes the rows in one transaction. A key written before is updated in place (new content of a
-   * replaced insight) and keeps its `is_dismissed`.
+   * replaced insight) and keeps its `is_dismissed`. Rows the target refuses are left out and
+   * returned; any other failure (the target down) rejects and nothing is written.
    */
-  writeInsights(rows: readonly AiInsightWrite[]): Promise<void>;
+  writeInsights(rows: readonly AiInsightWrite[]): Promise<RejectedRow[]>;
   /**
    * Writes the alerts in one transaction; a key written before is left as it is. Before an alert
    * opens, other open or acknowledged alerts of this source for its pipeline and kind are resolved.
+   * Rows the target refuses are left out and returned, as by writeInsights.
    */
-  openAlerts(rows: readonly AlertWrite[]): Promise<void>;
+  openAlerts(rows: readonly AlertWrite[]): Promise<RejectedRow[]>;
   /** Resolves the alerts of these keys (those not resolved yet), in one transaction. */
   resolveAlerts(rows: readonly { key: string; resolved_at: number }[]): Promise<void>;
   /** Of these insight keys, those whose row is dismissed (`is_dismissed`). */

@@ -167,7 +167,11 @@ describe.skipIf(skip !== null)('write-back to ai_insights and alerts on PostgreS
     });
     expect(rows[1].execution_id).toBeNull();
     expect(rows[3]).toMatchObject({ metadata: { model_version: 'prediction-2' } });
-    expect(wb.stats().skipped).toEqual({ pipeline_not_in_source: 2, below_alert_threshold: 1 });
+    expect(wb.stats().skipped).toEqual({
+      pipeline_not_in_source: 2,
+      below_alert_threshold: 1,
+      rejected_by_target: 0,
+    });
     expect(skipped.sort()).toEqual([
       'insight:below_alert_threshold',
       'insight:pipeline_not_in_source',
@@ -340,6 +344,34 @@ describe.skipIf(skip !== null)('write-back to ai_insights and alerts on PostgreS
     expect((await source.query(`SELECT title FROM alerts WHERE pipeline_id = $1`, [P1])).rows).toEqual([
       { title: 'Self-healing needs a human: fixes failed' },
     ]);
+  });
+
+  it('writes the rest of a batch when the target refuses some rows, and skips those with its reason', async () => {
+    await source.exec(`ALTER TABLE ai_insights ADD CONSTRAINT short_title CHECK (length(title) < 40)`);
+    await source.exec(`ALTER TABLE alerts ADD CONSTRAINT no_fleet CHECK (pipeline_id IS NOT NULL)`);
+    try {
+      const ok = insight({ title: 'fits' });
+      const long = insight({ title: 'a title far too long for this particular target table' });
+      await new SqlInsightStore(store).upsert([ok, long]);
+      const fleet = incident({ kind: 'healing', pipeline_id: '(fleet)', title: 'Fleet-wide outage' });
+      const mine = incident();
+      await saveIncident(fleet);
+      await saveIncident(mine);
+      const skipped: string[] = [];
+      const wb = service({ onSkip: (s) => skipped.push(`${s.what} ${s.id} ${s.reason} ${s.detail ?? ''}`) });
+      expect(await wb.tick()).toMatchObject({ insights: 1, alerts_opened: 1, skipped: 2 });
+      expect((await targetRows()).map((r) => r.title)).toEqual(['fits']);
+      expect((await alerts()).map((r) => r.metadata.incident_id)).toEqual([mine.id]);
+      expect(wb.stats().skipped.rejected_by_target).toBe(2);
+      expect(skipped).toEqual([
+        expect.stringMatching(new RegExp(`^insight ${long.id} rejected_by_target .*short_title`)),
+        expect.stringMatching(new RegExp(`^alert ${fleet.id} rejected_by_target .*no_fleet`)),
+      ]);
+      expect(await wb.tick()).toMatchObject({ insights: 0, alerts_opened: 0, skipped: 0 });
+    } finally {
+      await source.exec('ALTER TABLE ai_insights DROP CONSTRAINT short_title');
+      await source.exec('ALTER TABLE alerts DROP CONSTRAINT no_fleet');
+    }
   });
 
   it('keeps everything when the target is down and writes it once it is back', async () => {

@@ -1,5 +1,13 @@
-import type { AiInsightWrite, AlertWrite, SqlClient, WriteBackTarget } from '../../ports/index.js';
+import type {
+  AiInsightWrite,
+  AlertWrite,
+  RejectedRow,
+  SqlClient,
+  WriteBackTarget,
+} from '../../ports/index.js';
+import { toError } from '../../shared/index.js';
 import { qualified } from '../source/tables.js';
+import { sqlStateOf } from '../sql/sql-error.js';
 import { isUuid, uuidFromKey } from './key-uuid.js';
 
 const at = (col: string) => `to_timestamp(${col} / 1000)`;
@@ -32,8 +40,15 @@ export class SqlWriteBackTarget implements WriteBackTarget {
     return this.existing(this.t.executions, ids);
   }
 
-  async writeInsights(rows: readonly AiInsightWrite[]): Promise<void> {
-    if (rows.length === 0) return;
+  writeInsights(rows: readonly AiInsightWrite[]): Promise<RejectedRow[]> {
+    return eachAloneIfRefused(rows, (batch) => this.insertInsights(batch));
+  }
+
+  openAlerts(rows: readonly AlertWrite[]): Promise<RejectedRow[]> {
+    return eachAloneIfRefused(rows, (batch) => this.insertAlerts(batch));
+  }
+
+  private async insertInsights(rows: readonly AiInsightWrite[]): Promise<void> {
     const json = rows.map(({ key, ...r }) => ({ ...r, id: uuidFromKey(key) }));
     await this.sql.query(
       `INSERT INTO ${this.t.insights} (id, insight_type, pipeline_id, execution_id, severity, title, description,
@@ -50,8 +65,7 @@ export class SqlWriteBackTarget implements WriteBackTarget {
     );
   }
 
-  async openAlerts(rows: readonly AlertWrite[]): Promise<void> {
-    if (rows.length === 0) return;
+  private async insertAlerts(rows: readonly AlertWrite[]): Promise<void> {
     const json = JSON.stringify(rows.map(({ key, ...r }) => ({ ...r, id: uuidFromKey(key) })));
     const X = `jsonb_to_recordset($1::jsonb) AS x(id uuid, severity text, title text, message text, source text,
       pipeline_id uuid, kind text, metadata jsonb, created_at float8, resolved_at float8)`;
@@ -108,4 +122,37 @@ export class SqlWriteBackTarget implements WriteBackTarget {
     const found = new Set(rows.map((r) => r.id));
     return new Set(candidates.filter((id) => found.has(id.toLowerCase())));
   }
+}
+
+/** Whether the database refused the data (SQLSTATE classes 22 and 23), not the connection or the query. */
+function refused(err: unknown): boolean {
+  const code = sqlStateOf(err);
+  return code !== undefined && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/**
+ * Writes the rows in one go; when the target refuses the data, writes them one by one, so one row it
+ * will never take (a constraint of its own, a pipeline deleted meanwhile) does not hold the rest back.
+ */
+async function eachAloneIfRefused<T extends { key: string }>(
+  rows: readonly T[],
+  write: (rows: readonly T[]) => Promise<void>,
+): Promise<RejectedRow[]> {
+  if (rows.length === 0) return [];
+  try {
+    await write(rows);
+    return [];
+  } catch (err) {
+    if (!refused(err)) throw err;
+  }
+  const rejected: RejectedRow[] = [];
+  for (const row of rows) {
+    try {
+      await write([row]);
+    } catch (err) {
+      if (!refused(err)) throw err;
+      rejected.push({ key: row.key, reason: toError(err).message });
+    }
+  }
+  return rejected;
 }
