@@ -2,6 +2,7 @@ import type { ModelKind, ModelVersion } from '../ports/index.js';
 import {
   decodeFailureModel,
   loadDurationModel,
+  versionedFailureModel,
   type DurationModel,
   type VersionedFailureModel,
 } from '../prediction/index.js';
@@ -51,10 +52,9 @@ export class ModelCache {
   /** The failure models serving and shadowing for the pipeline. */
   async failureRoute(pipelineId: string): Promise<LoadedRoute<VersionedFailureModel>> {
     const route = await this.registry.route('prediction', pipelineId);
-    return this.load(route, this.failure, (v) => ({
-      version: v.model_version,
-      model: decodeFailureModel(v.artifact),
-    }));
+    return this.load(route, this.failure, (v) =>
+      versionedFailureModel(v.model_version, decodeFailureModel(v.artifact)),
+    );
   }
 
   /** The duration models serving and shadowing for the pipeline. */

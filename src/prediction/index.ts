@@ -74,7 +74,9 @@ export {
 export {
   scoreHeuristic,
   scoreWithModel,
+  versionedFailureModel,
   type FailureScore,
   type ModelType,
   type VersionedFailureModel,
 } from './scoring.js';
+export { ContributionCache } from './shap-cache.js';

@@ -1,7 +1,8 @@
 import { featureVector, type FeatureValues } from './features.js';
-import { contributions, predictFailure, type FailureModel } from './failure-model.js';
+import { predictFailure, type FailureModel } from './failure-model.js';
 import { riskFactors } from './explain.js';
 import { heuristicFactors, heuristicRisk } from './heuristic.js';
+import { ContributionCache } from './shap-cache.js';
 
 /** The words the original used for who answered. */
 export type ModelType = 'gradient_boosting' | 'heuristic';
@@ -17,10 +18,16 @@ export interface FailureScore {
   contributions: Record<string, number>;
 }
 
-/** A failure model in use and its registry name. */
+/** A failure model in use, its registry name and its remembered TreeSHAP. */
 export interface VersionedFailureModel {
   version: string;
   model: FailureModel;
+  explainer: ContributionCache;
+}
+
+/** Wraps a loaded failure model for scoring. */
+export function versionedFailureModel(version: string, model: FailureModel): VersionedFailureModel {
+  return { version, model, explainer: new ContributionCache(model.gbdt) };
 }
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -29,7 +36,7 @@ const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 export function scoreWithModel(m: VersionedFailureModel, features: FeatureValues): FailureScore {
   const x = featureVector(m.model.featureNames, features);
   const p = predictFailure(m.model, x);
-  const phi = contributions(m.model, x).values;
+  const phi = m.explainer.contributions(x);
   const parts = m.model.featureNames.map((feature, i) => ({
     feature,
     value: x[i],
