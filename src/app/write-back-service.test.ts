@@ -72,12 +72,32 @@ describe('WriteBackService', () => {
     expect(w.written).toHaveLength(25);
   });
 
-  it('runs one pass at a time: a tick during a pass waits for it', async () => {
+  it('runs one pass at a time; ticks during a pass queue one more, which later ticks join', async () => {
     const w = world(3);
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const read = w.ledger.pendingInsights;
+    let first = true;
+    w.ledger.pendingInsights = async (limit) => {
+      if (first) {
+        first = false;
+        started();
+        await gate;
+      }
+      return read(limit);
+    };
     const wb = new WriteBackService({ ...w, clock: new FakeClock(T) });
-    const [a, b] = await Promise.all([wb.tick(), wb.tick()]);
-    expect(a).toMatchObject({ insights: 3 });
-    expect(b).toMatchObject({ insights: 0 });
+    const a = wb.tick();
+    await running;
+    const b = wb.tick();
+    const c = wb.tick();
+    expect(c).toBe(b);
+    release();
+    expect(await a).toMatchObject({ insights: 3 });
+    expect(await b).toMatchObject({ insights: 0 });
+    expect(wb.stats().passes).toBe(2);
     expect(w.written).toHaveLength(3);
   });
 

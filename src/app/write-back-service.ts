@@ -74,6 +74,8 @@ export class WriteBackService {
   private readonly batchSize: number;
   private readonly maxBatches: number;
   private running: Promise<WriteBackPass | null> = Promise.resolve(null);
+  /** The pass queued behind the running one, which every tick until it starts joins. */
+  private queued: Promise<WriteBackPass | null> | null = null;
   private readonly counts: WriteBackStats = {
     passes: 0,
     failed_passes: 0,
@@ -92,10 +94,19 @@ export class WriteBackService {
     this.maxBatches = deps.maxBatchesPerPass ?? 20;
   }
 
-  /** One pass (after any pass still running); never throws: a failure is counted and reported. */
+  /**
+   * One pass after the one running, if any; ticks while a pass waits join it, so a slow target never
+   * piles passes up. Never throws: a failure is counted and reported.
+   */
   tick(): Promise<WriteBackPass | null> {
-    this.running = this.running.then(() => this.pass());
-    return this.running;
+    if (this.queued !== null) return this.queued;
+    const next = this.running.then(() => {
+      this.queued = null;
+      return this.pass();
+    });
+    this.queued = next;
+    this.running = next;
+    return next;
   }
 
   /** Final pass at shutdown: what is pending now is written (or stays pending if the target is down). */
