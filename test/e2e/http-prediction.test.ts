@@ -211,6 +211,20 @@ describe('runs and preflights', () => {
     });
   });
 
+  it('turns a run-start prediction above the alert threshold into a failure_prediction insight', async () => {
+    await savePipeline('p-bad', null);
+    const at = Date.parse('2026-03-01T12:00:00Z');
+    for (let i = 0; i < 5; i++) await run('p-bad', `b${i}`, at - (50 - 10 * i) * MIN, true, 2, 95);
+    await t.prediction.flush();
+    const last = (await predictions('execution_id=b4')).items[0];
+    expect(last).toMatchObject({ model_type: 'heuristic' });
+    expect(last.failure_probability as number).toBeGreaterThanOrEqual(0.6);
+    const insights = (await get('/api/ai/insights/p-bad')).json();
+    expect(insights.insights.map((i: { type: string }) => i.type)).toContain('failure_prediction');
+    // The first runs had no history to speak of: below the threshold, no insight.
+    expect((await predictions('execution_id=b0')).items[0].failure_probability as number).toBeLessThan(0.6);
+  });
+
   it('preflights a scheduled run the lead time before it, once, and links it to the run', async () => {
     await savePipeline('p-cron', '*/30 * * * *', 200);
     t.clock.set(Date.parse('2026-03-01T12:10:00Z'));
@@ -273,7 +287,7 @@ describe('scheduled retraining', () => {
     await t.prediction.tick();
     const status = (await get('/api/ai/prediction/training')).json();
     expect(status).toMatchObject({ state: 'succeeded', last_error: null });
-    expect(status.last_result).toMatchObject({ status: 'shadow', source: 'store', trained_samples: 42 });
+    expect(status.last_result).toMatchObject({ status: 'shadow', source: 'store', trained_samples: 47 });
     expect(status.last_result.duration.model_version).toMatch(/^duration-/);
     const shadow = status.last_result.model_version;
     const models = (await get('/api/models?kind=prediction')).json();
