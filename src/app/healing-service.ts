@@ -5,15 +5,9 @@
  * audit log. Outcomes become training labels joined to what triggered them.
  */
 import {
-  ACTION_RISK,
-  actionKey,
-  decisionKey,
-  defaultAction,
   escalation,
   planDecisions,
-  targetStage,
   verifyAction,
-  type ActionId,
   type AnomalyContext,
   type DecidedAction,
   type Decision,
@@ -37,6 +31,8 @@ import type {
 } from '../ports/index.js';
 import { toError, type Clock } from '../shared/index.js';
 import { anomalyPart, buildHealingContext, incidentPart } from './healing-context.js';
+import { ladderStep } from './healing-ladder.js';
+import { PipelineQueues } from './healing-queue.js';
 import { HealingEscalations } from './healing-escalations.js';
 import {
   actionAudit,
@@ -107,8 +103,16 @@ const DENIED_MEMORY = 10_000;
 /** The self-healing loop of one service process. */
 export class HealingService {
   readonly runs = new RunTracker();
-  private readonly queues = new Map<string, Job[]>();
-  private readonly busy = new Map<string, Promise<void>>();
+  // A newer decision replaces one not started yet; a verification is needed once.
+  private readonly queues = new PipelineQueues<Job>(
+    (pipelineId, job) =>
+      this.safely(`healing: ${job.kind} for ${pipelineId}`, () => this.leased(pipelineId, job)),
+    (queued, incoming) =>
+      queued.kind === 'decide' && incoming.kind === 'decide' && incoming.trigger.kind !== 'tick',
+    (queued, incoming) =>
+      (queued.kind === 'verify' && incoming.kind === 'verify') ||
+      (queued.kind === 'decide' && incoming.kind === 'decide' && incoming.trigger.kind === 'tick'),
+  );
   private readonly verifying = new Map<string, Verifying>();
   /** The next rung of the ladder a failed fix left for a pipeline, tried before new decisions. */
   private readonly ladder = new Map<string, DecidedAction>();
@@ -173,7 +177,7 @@ export class HealingService {
         finished.add(event.pipeline_id);
     }
     for (const pipelineId of finished)
-      if (this.hasVerifying(pipelineId)) this.enqueue(pipelineId, { kind: 'verify' });
+      if (this.hasVerifying(pipelineId)) this.queues.enqueue(pipelineId, { kind: 'verify' });
   };
 
   /** New anomalies and incidents (as stored): each pipeline decides on its latest one. */
@@ -185,7 +189,7 @@ export class HealingService {
     const now = this.deps.clock.now();
     for (const [pipelineId, a] of latest) {
       const incident = incidents.get(pipelineId);
-      this.enqueue(pipelineId, {
+      this.queues.enqueue(pipelineId, {
         kind: 'decide',
         trigger: { kind: 'anomaly', id: a.id, at: now },
         anomaly: anomalyPart(a),
@@ -194,7 +198,7 @@ export class HealingService {
     }
     for (const [pipelineId, i] of incidents) {
       if (latest.has(pipelineId) || i.anomaly_count > 1) continue;
-      this.enqueue(pipelineId, {
+      this.queues.enqueue(pipelineId, {
         kind: 'decide',
         trigger: { kind: 'incident', id: i.id, at: now },
         anomaly: null,
@@ -207,7 +211,7 @@ export class HealingService {
   onPrediction(pipelineId: string, prediction: PredictionContext): void {
     this.predictions.set(pipelineId, prediction);
     const now = this.deps.clock.now();
-    this.enqueue(pipelineId, {
+    this.queues.enqueue(pipelineId, {
       kind: 'decide',
       trigger: { kind: 'prediction', id: prediction.id, at: now },
       anomaly: null,
@@ -225,8 +229,8 @@ export class HealingService {
       ...[...this.verifying.values()].map((v) => v.row.pipeline_id),
     ]);
     for (const pipelineId of pipelines) {
-      if (this.hasVerifying(pipelineId)) this.enqueue(pipelineId, { kind: 'verify' });
-      this.enqueue(pipelineId, { kind: 'decide', trigger, anomaly: null, incident: null });
+      if (this.hasVerifying(pipelineId)) this.queues.enqueue(pipelineId, { kind: 'verify' });
+      this.queues.enqueue(pipelineId, { kind: 'decide', trigger, anomaly: null, incident: null });
     }
     await this.safely('healing: fleet incident', () =>
       this.escalations.settleFleet(
@@ -245,18 +249,18 @@ export class HealingService {
 
   /** Waits until every queued job has run. */
   async flush(): Promise<void> {
-    while (this.busy.size > 0) await Promise.all([...this.busy.values()]);
+    await this.queues.flush();
   }
 
   /** Stops: cancels executor calls in flight, then waits for the queues. */
   async stop(): Promise<void> {
     this.abort.abort();
-    await this.flush();
+    await this.queues.close();
   }
 
   /** Runs the job for a human's approval (within the pipeline's turn); resolves when done. */
   async runApproved(approval: ApprovalRow): Promise<void> {
-    this.enqueue(approval.pipeline_id, { kind: 'approved', approval });
+    this.queues.enqueue(approval.pipeline_id, { kind: 'approved', approval });
     await this.flush();
   }
 
@@ -267,31 +271,6 @@ export class HealingService {
 
   // ---------------------------------------------------------------------------------------------
   // One pipeline at a time
-
-  private enqueue(pipelineId: string, job: Job): void {
-    if (this.abort.signal.aborted) return;
-    const queue = this.queues.get(pipelineId) ?? [];
-    // A newer decision replaces one not started yet; verifications are needed once.
-    const same = queue.findIndex((j) => j.kind === job.kind && j.kind !== 'approved');
-    if (same >= 0 && !(job.kind === 'decide' && job.trigger.kind === 'tick' && queue[same].kind === 'decide'))
-      queue.splice(same, 1);
-    else if (same >= 0) return;
-    queue.push(job);
-    this.queues.set(pipelineId, queue);
-    if (!this.busy.has(pipelineId)) this.busy.set(pipelineId, this.drain(pipelineId));
-  }
-
-  private async drain(pipelineId: string): Promise<void> {
-    for (;;) {
-      const job = this.queues.get(pipelineId)?.shift();
-      if (job === undefined) {
-        this.queues.delete(pipelineId);
-        this.busy.delete(pipelineId);
-        return;
-      }
-      await this.safely(`healing: ${job.kind} for ${pipelineId}`, () => this.leased(pipelineId, job));
-    }
-  }
 
   /** Runs a job holding the pipeline's lease, so one process acts for a pipeline at a time. */
   private async leased(pipelineId: string, job: Job): Promise<void> {
@@ -582,29 +561,9 @@ export class HealingService {
       );
       return;
     }
-    const step = this.ladderStep(a, next, ctx, now);
+    const step = ladderStep(a, next, ctx, now);
     this.ladder.set(a.pipeline_id, step);
     await this.guardAndAct(step, ctx, true);
-  }
-
-  private ladderStep(a: DecidedAction, next: ActionId, ctx: HealingContext, now: number): DecidedAction {
-    const trigger: Trigger = { kind: a.trigger.kind, id: `${a.trigger.id}>${next}`, at: now };
-    const spec = defaultAction(next);
-    return {
-      idempotency_key: actionKey(a.runbook, a.pipeline_id, trigger, 0),
-      decision_key: decisionKey(a.runbook, a.pipeline_id, trigger),
-      index: 0,
-      pipeline_id: a.pipeline_id,
-      runbook: a.runbook,
-      mode: a.mode,
-      requires_approval: a.requires_approval,
-      risk: ACTION_RISK[next],
-      trigger,
-      spec,
-      stage: next === 'retry_stage' || next === 'skip_stage' ? targetStage(spec, ctx) : null,
-      execution_id: ctx.execution_id,
-      replaces: a.spec.action,
-    };
   }
 
   // ---------------------------------------------------------------------------------------------
