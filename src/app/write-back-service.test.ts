@@ -29,6 +29,7 @@ function world(n: number) {
     metadata: {},
     created_at: T,
     stamp: '1',
+    dismissed: false,
   }));
   const written: AiInsightWrite[] = [];
   const log: string[] = [];
@@ -58,6 +59,7 @@ function world(n: number) {
     openAlerts: async () => [],
     resolveAlerts: async () => undefined,
     dismissedInsights: async () => new Set(),
+    dismissInsights: async () => undefined,
   };
   return { ledger, target, pending, written, log, setDown: (d: boolean) => (down = d) };
 }

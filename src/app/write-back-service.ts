@@ -52,6 +52,8 @@ export interface WriteBackStats {
   alerts_opened: number;
   alerts_resolved: number;
   dismissals_read: number;
+  /** Dismissals made here carried to FlexiRoaster's rows. */
+  dismissals_written: number;
   skipped: Record<SkipReason, number>;
 }
 
@@ -61,6 +63,7 @@ export interface WriteBackPass {
   alerts_opened: number;
   alerts_resolved: number;
   dismissed: number;
+  dismissals_written: number;
   skipped: number;
 }
 
@@ -86,6 +89,7 @@ export class WriteBackService {
     alerts_opened: 0,
     alerts_resolved: 0,
     dismissals_read: 0,
+    dismissals_written: 0,
     skipped: { pipeline_not_in_source: 0, below_alert_threshold: 0, rejected_by_target: 0 },
   };
 
@@ -127,6 +131,7 @@ export class WriteBackService {
         alerts_opened: 0,
         alerts_resolved: 0,
         dismissed: 0,
+        dismissals_written: 0,
         skipped: 0,
       };
       await this.repeat(() => this.insightBatch(done));
@@ -155,8 +160,11 @@ export class WriteBackService {
 
   private async insightBatch(done: WriteBackPass): Promise<number> {
     const { ledger, target } = this.deps;
-    const pending = await ledger.pendingInsights(this.batchSize);
-    if (pending.length === 0) return 0;
+    const read = await ledger.pendingInsights(this.batchSize);
+    if (read.length === 0) return 0;
+    // Dismissed here since: the dismissal goes to FlexiRoaster's row (a no-op where none was written).
+    const dismissals = read.filter((i) => i.dismissed);
+    const pending = read.filter((i) => !i.dismissed);
     const pipelines = await target.existingPipelines(unique(pending.map((i) => i.pipeline_id)));
     const executions = await target.existingExecutions(
       unique(
@@ -179,12 +187,16 @@ export class WriteBackService {
       const why = refused.get(insightKey(i.id));
       if (why !== undefined) skip.set(i.id, { reason: 'rejected_by_target', detail: why });
     }
+    await target.dismissInsights(dismissals.map((i) => insightKey(i.id)));
     const outcomes = pending.map((i): InsightOutcome => ({
       id: i.id,
       stamp: i.stamp,
       outcome: skip.has(i.id) ? `skipped:${skip.get(i.id)?.reason}` : 'written',
     }));
+    for (const i of dismissals) outcomes.push({ id: i.id, stamp: i.stamp, outcome: 'dismissed' });
     await ledger.markInsights(outcomes, this.deps.clock.now());
+    this.counts.dismissals_written += dismissals.length;
+    done.dismissals_written += dismissals.length;
     const written = pending.length - skip.size;
     this.counts.insights_written += written;
     done.insights += written;
@@ -192,7 +204,7 @@ export class WriteBackService {
       const s = skip.get(i.id);
       if (s !== undefined) this.skipped('insight', { id: i.id, pipeline_id: i.pipeline_id, ...s }, done);
     }
-    return pending.length;
+    return read.length;
   }
 
   private async newAlertBatch(done: WriteBackPass): Promise<number> {

@@ -109,7 +109,7 @@ function registerLogGauges(
 function registerWriteBackGauges(registers: Registry[], stats: () => WriteBackStats | null): void {
   new Gauge({
     name: 'flexiroaster_write_back_rows',
-    help: 'Rows written back to FlexiRoaster since start, by what (insight|alert_opened|alert_resolved|dismissal_read).',
+    help: 'Rows written back to FlexiRoaster since start, by what (insight|alert_opened|alert_resolved|dismissal_read|dismissal_written).',
     labelNames: ['what'],
     registers,
     collect() {
@@ -119,6 +119,7 @@ function registerWriteBackGauges(registers: Registry[], stats: () => WriteBackSt
       this.set({ what: 'alert_opened' }, s.alerts_opened);
       this.set({ what: 'alert_resolved' }, s.alerts_resolved);
       this.set({ what: 'dismissal_read' }, s.dismissals_read);
+      this.set({ what: 'dismissal_written' }, s.dismissals_written);
     },
   });
   new Gauge({

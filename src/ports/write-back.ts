@@ -62,13 +62,22 @@ export interface WriteBackTarget {
   resolveAlerts(rows: readonly { key: string; resolved_at: number }[]): Promise<void>;
   /** Of these insight keys, those whose row is dismissed (`is_dismissed`). */
   dismissedInsights(keys: readonly string[]): Promise<Set<string>>;
+  /** Marks the rows of these keys dismissed (keys with no row are no-ops). */
+  dismissInsights(keys: readonly string[]): Promise<void>;
 }
 
-/** An insight waiting to be written back; `stamp` names its content version (a replacement changes it). */
-export type PendingInsight = InsightRow & { stamp: string };
+/**
+ * An insight waiting to be written back, or, once dismissed here, its dismissal. `stamp` names its
+ * version (a replacement or a dismissal changes it).
+ */
+export type PendingInsight = InsightRow & { stamp: string; dismissed: boolean };
 
-/** What became of an insight in the target: written, or skipped with a reason. */
-export type InsightOutcome = { id: string; stamp: string; outcome: 'written' | `skipped:${string}` };
+/** What became of an insight in the target: written, dismissed, or skipped with a reason. */
+export type InsightOutcome = {
+  id: string;
+  stamp: string;
+  outcome: 'written' | 'dismissed' | `skipped:${string}`;
+};
 
 /** The state of an incident's alert in the target. */
 export type IncidentAlertState = {
@@ -81,7 +90,7 @@ export type IncidentAlertState = {
 
 /** The service's own record of what was written back (advanced only after the target committed). */
 export interface WriteBackLedger {
-  /** Insights not written back yet and not dismissed, oldest first. */
+  /** Insights not written back yet, and those dismissed here since, oldest first. */
   pendingInsights(limit: number): Promise<PendingInsight[]>;
   /** Records the outcomes at `atMs`; an insight whose content changed since it was read stays pending. */
   markInsights(outcomes: readonly InsightOutcome[], atMs: number): Promise<void>;
@@ -93,6 +102,6 @@ export interface WriteBackLedger {
   markAlerts(states: readonly IncidentAlertState[], atMs: number): Promise<void>;
   /** Ids of written insights not dismissed here, newest first. */
   writtenInsights(limit: number): Promise<string[]>;
-  /** Marks these insights dismissed. */
+  /** Marks these insights dismissed as read back from the target (nothing to carry there). */
   dismiss(ids: readonly string[]): Promise<void>;
 }

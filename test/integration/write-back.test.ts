@@ -256,6 +256,21 @@ describe.skipIf(skip !== null)('write-back to ai_insights and alerts on PostgreS
     expect(wb.stats().dismissals_read).toBe(1);
   });
 
+  it("carries a dismissal made here to FlexiRoaster's row, once", async () => {
+    const insights = new SqlInsightStore(store);
+    const seen = insight({ title: 'seen' });
+    const never = insight({ title: 'never written', pipeline_id: randomUUID() });
+    await insights.upsert([seen, never]);
+    const wb = service();
+    await wb.tick();
+    expect(await insights.dismiss(seen.id)).toBe(true);
+    expect(await insights.dismiss(never.id)).toBe(true);
+    expect(await wb.tick()).toMatchObject({ insights: 0, dismissals_written: 2, dismissed: 0 });
+    expect(await targetRows()).toMatchObject([{ title: 'seen', is_dismissed: true }]);
+    expect(await wb.tick()).toMatchObject({ dismissals_written: 0 });
+    expect(wb.stats().dismissals_written).toBe(2);
+  });
+
   it('opens one alert per pipeline and kind, resolves it with the incident, and skips unknown pipelines', async () => {
     const wb = service();
     const first = incident({ max_score: 0.95 });

@@ -52,7 +52,8 @@ export class SqlInsightStore implements InsightStore {
 
   async dismiss(id: string): Promise<boolean> {
     const { rows } = await this.sql.query(
-      `UPDATE ${S}.insights SET dismissed = true WHERE id = $1 RETURNING id`,
+      // Pending again for write-back, which carries the dismissal to FlexiRoaster's row (if it wrote one).
+      `UPDATE ${S}.insights SET dismissed = true, written_back_at = NULL WHERE id = $1 RETURNING id`,
       [id],
     );
     return rows.length > 0;

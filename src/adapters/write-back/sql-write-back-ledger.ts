@@ -10,7 +10,10 @@ import type {
 const S = 'flexiroaster_ai';
 const ms = (col: string, as = col) => `(extract(epoch from ${col}) * 1000)::float8 AS ${as}`;
 // The content version of an insight: its creation time to the microsecond (a replacement sets a new one).
-const stamp = (col: string) => `((extract(epoch from ${col}) * 1000000)::bigint)::text`;
+// The version of an insight: its creation time to the microsecond (a replacement sets a new one) and
+// whether it is dismissed.
+const stamp = (t: string) =>
+  `((extract(epoch from ${t}created_at) * 1000000)::bigint)::text || ${t}dismissed::text`;
 const INCIDENT_COLS = `i.id, i.pipeline_id, i.kind, i.status, ${ms('i.opened_at', 'opened_at')},
   ${ms('i.last_seen_at', 'last_seen_at')}, ${ms('i.resolved_at', 'resolved_at')}, i.anomaly_count, i.max_score, i.title`;
 
@@ -21,8 +24,8 @@ export class SqlWriteBackLedger implements WriteBackLedger {
   async pendingInsights(limit: number): Promise<PendingInsight[]> {
     const { rows } = await this.sql.query<PendingInsight>(
       `SELECT id, insight_type, source, source_id, pipeline_id, execution_id, severity, title, description,
-         recommendation, confidence::float8 AS confidence, metadata, ${ms('created_at')}, ${stamp('created_at')} AS stamp
-       FROM ${S}.insights WHERE written_back_at IS NULL AND NOT dismissed
+         recommendation, confidence::float8 AS confidence, metadata, ${ms('created_at')}, ${stamp('')} AS stamp, dismissed
+       FROM ${S}.insights WHERE written_back_at IS NULL
        ORDER BY created_at, id LIMIT $1`,
       [limit],
     );
@@ -34,7 +37,7 @@ export class SqlWriteBackLedger implements WriteBackLedger {
     await this.sql.query(
       `UPDATE ${S}.insights i SET written_back_at = to_timestamp($2::float8 / 1000), write_back_outcome = x.outcome
        FROM jsonb_to_recordset($1::jsonb) AS x(id text, stamp text, outcome text)
-       WHERE i.id = x.id AND ${stamp('i.created_at')} = x.stamp`,
+       WHERE i.id = x.id AND ${stamp('i.')} = x.stamp`,
       [JSON.stringify(outcomes), atMs],
     );
   }
@@ -82,6 +85,9 @@ export class SqlWriteBackLedger implements WriteBackLedger {
 
   async dismiss(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.sql.query(`UPDATE ${S}.insights SET dismissed = true WHERE id = ANY($1::text[])`, [ids]);
+    await this.sql.query(
+      `UPDATE ${S}.insights SET dismissed = true, write_back_outcome = 'dismissed' WHERE id = ANY($1::text[])`,
+      [ids],
+    );
   }
 }

@@ -111,6 +111,14 @@ export class SqlWriteBackTarget implements WriteBackTarget {
     return new Set(rows.flatMap((r) => byId.get(r.id) ?? []));
   }
 
+  async dismissInsights(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.sql.query(
+      `UPDATE ${this.t.insights} SET is_dismissed = true WHERE id = ANY($1::uuid[]) AND NOT is_dismissed`,
+      [keys.map(uuidFromKey)],
+    );
+  }
+
   /** The ids (as given) that have a row in `table`. */
   private async existing(table: string, ids: readonly string[]): Promise<Set<string>> {
     const candidates = ids.filter(isUuid);
