@@ -537,7 +537,7 @@ export class PredictionService {
       serving,
       stages: s.stages,
       timeout: s.timeout,
-      shadows: failure.shadows.map((m) => scoreWithModel(m, s.features)),
+      shadows: failure.shadows.map((m) => scoreWithModel(m, s.features, false)),
       durationShadows: duration.shadows.map((m) => ({
         version: m.version,
         forecast: forecastDuration(m.model, s.features, s.timeout),

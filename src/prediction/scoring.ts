@@ -32,25 +32,30 @@ export function versionedFailureModel(version: string, model: FailureModel): Ver
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
-/** Scores the features with a trained model: calibrated probability, TreeSHAP factors. */
-export function scoreWithModel(m: VersionedFailureModel, features: FeatureValues): FailureScore {
+/**
+ * Scores the features with a trained model: calibrated probability and, unless `explain` is false
+ * (shadow scores, which never reach a person), TreeSHAP contributions and factors.
+ */
+export function scoreWithModel(
+  m: VersionedFailureModel,
+  features: FeatureValues,
+  explain = true,
+): FailureScore {
   const x = featureVector(m.model.featureNames, features);
   const p = predictFailure(m.model, x);
-  const phi = m.explainer.contributions(x);
-  const parts = m.model.featureNames.map((feature, i) => ({
-    feature,
-    value: x[i],
-    contribution: phi[i],
-  }));
-  const byName: Record<string, number> = {};
-  for (const c of parts) if (c.contribution !== 0) byName[c.feature] = round4(c.contribution);
-  return {
+  const score: FailureScore = {
     failure_probability: round4(Math.min(1, Math.max(0, p))),
     model_type: 'gradient_boosting',
     model_version: m.version,
-    top_risk_factors: riskFactors(parts, features),
-    contributions: byName,
+    top_risk_factors: [],
+    contributions: {},
   };
+  if (!explain) return score;
+  const phi = m.explainer.contributions(x);
+  const parts = m.model.featureNames.map((feature, i) => ({ feature, value: x[i], contribution: phi[i] }));
+  for (const c of parts) if (c.contribution !== 0) score.contributions[c.feature] = round4(c.contribution);
+  score.top_risk_factors = riskFactors(parts, features);
+  return score;
 }
 
 /** Scores the features with the weighted risk formula (no model, or too little history). */
