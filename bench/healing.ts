@@ -5,6 +5,7 @@
 // and the actions taken.
 //
 //   npx tsx bench/healing.ts [--seed 7] [--pipelines 8] [--hours 12] [--fault-rate 0.25] [--step-minutes 1]
+//     [--approve]   (an operator approves every approval request at the next tick)
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     hours: { type: 'string', default: '12' },
     'step-minutes': { type: 'string', default: '1' },
     'fault-rate': { type: 'string', default: '0.25' },
+    approve: { type: 'boolean', default: false },
   },
 });
 const MIN = 60_000;
@@ -116,6 +118,10 @@ async function run(acting: boolean): Promise<RunResult> {
     const accepted = events.map((event) => ({ event, decision: engine.apply(event) }));
     healing.service.onAccepted(accepted);
     await healing.service.tick();
+    if (values.approve)
+      for (const a of (await healing.admin.listApprovals({ limit: 1000, offset: 0, status: 'pending' }))
+        .items)
+        await healing.admin.approve(a.id, 'bench operator');
   }
   const actions = (await healing.admin.listActions({ limit: 1000, offset: 0 })).items.map((a) => ({
     action: a.action,
