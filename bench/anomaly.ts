@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { openStore } from '../src/adapters/index.js';
 import {
+  FEATURE_NAMES,
   OnlineAnomalyDetector,
   RunFeatureTracker,
   buildBaselines,
@@ -188,6 +189,18 @@ function demoPart(): void {
     }
   }
   for (const [name, s] of totals) console.log(row('**all**', name, s));
+  // Which features the history showed a daily pattern for (the per-pipeline seasonal baselines).
+  const seasonal = new Map<string, number>();
+  const learnt = learn(simulate(FAULT_KINDS).history).baselines;
+  for (const b of learnt.pipelines.values())
+    b.seasons?.forEach((season, f) => {
+      if (season !== null) seasonal.set(FEATURE_NAMES[f], (seasonal.get(FEATURE_NAMES[f]) ?? 0) + 1);
+    });
+  console.log(
+    `\nTime-of-day baselines found in the history (pipelines of ${learnt.pipelines.size}, all fault kinds): ${
+      [...seasonal].map(([n, k]) => `${n} ${k}`).join(', ') || 'none'
+    }`,
+  );
   // Alert rate on runs without a fault, with every fault kind in the fleet (the calibration check).
   const sim = simulate(FAULT_KINDS);
   const learned = learn(sim.evaluation.length > 0 ? sim.history : []);

@@ -34,7 +34,10 @@ export function computeBaseline(rows: readonly Float64Array[]): Baseline {
     });
     const flat = values.length === 0 ? null : featureStats(values);
     features.push(flat);
-    seasons.push(flat !== null && spec.judged ? detectSeason(values, at, flat.skewed) : null);
+    // Counts the rules judge (failures, retries, error signatures) keep a flat baseline: a burst in
+    // the history must not become the norm for its hour.
+    const seasonal = flat !== null && spec.judged && spec.ruleMin === null;
+    seasons.push(seasonal ? detectSeason(values, at, flat.skewed, spec.relFloor > 0) : null);
   });
   return { samples: rows.length, features, seasons };
 }
@@ -53,23 +56,17 @@ export function centerOf(s: FeatureStats): number {
   return s.skewed ? s.median : s.mean;
 }
 
-/**
- * The spread a z-score divides by, never below the feature's floor (see FEATURES). A skewed feature
- * uses the MAD of the side the value lies on (`side` > 0: above the median), so a long upper tail is
- * not mistaken for anomalies; side 0 gives the symmetric MAD (the spread named in reasons).
- */
-export function spreadOf(s: FeatureStats, feature: number, side = 0): number {
+/** The spread a z-score divides by, never below the feature's floor (see FEATURES). */
+export function spreadOf(s: FeatureStats, feature: number): number {
   const spec = FEATURES[feature];
-  const mad = side > 0 ? (s.madUp ?? s.mad) : side < 0 ? (s.madDown ?? s.mad) : s.mad;
-  const raw = s.skewed ? MAD_TO_SIGMA * mad : s.std;
+  const raw = s.skewed ? MAD_TO_SIGMA * s.mad : s.std;
   return Math.max(raw, spec.floor, spec.relFloor * Math.abs(centerOf(s))) * (s.scale ?? 1);
 }
 
 /** The (robust where skewed) z-score of `value`; NaN when either is unknown or the feature is not judged. */
 export function zScore(s: FeatureStats | null, feature: number, value: number): number {
   if (s === null || !Number.isFinite(value) || !FEATURES[feature].judged) return NaN;
-  const d = value - centerOf(s);
-  return d / spreadOf(s, feature, Math.sign(d));
+  return (value - centerOf(s)) / spreadOf(s, feature);
 }
 
 /** The z-score as evidence of trouble: a fall counts as nothing for features where only a rise is abnormal. */

@@ -28,11 +28,11 @@ const SCOPE_OWNER: Record<BaselineScope, string> = {
 /**
  * The baseline in words: "the training baseline of 29.50 s (mean, spread 3.03)", or for a time-of-day
  * baseline "the 120 s usual for this pipeline at 02:00–03:00 UTC (time-of-day baseline: mean, spread
- * 9.50)". `side` picks the spread of a skewed feature's upper (> 0) or lower (< 0) half.
+ * 9.50)".
  */
-export function baselineWords(s: FeatureStats, feature: number, scope: BaselineScope, side = 0): string {
+export function baselineWords(s: FeatureStats, feature: number, scope: BaselineScope): string {
   const kind = s.skewed ? 'median' : 'mean';
-  const spread = fmt(spreadOf(s, feature, side));
+  const spread = fmt(spreadOf(s, feature));
   const centre = withUnit(feature, centerOf(s));
   return s.window === undefined
     ? `${SCOPE_WORDS[scope]} baseline of ${centre} (${kind}, spread ${spread})`
@@ -48,7 +48,7 @@ export function zReason(
   scope: BaselineScope,
 ): string {
   const where = z > 0 ? 'above' : 'below';
-  return `${FEATURES[feature].name} is ${withUnit(feature, value)}, far ${where} ${baselineWords(s, feature, scope, Math.sign(z))}; z = ${fmt(z)}`;
+  return `${FEATURES[feature].name} is ${withUnit(feature, value)}, far ${where} ${baselineWords(s, feature, scope)}; z = ${fmt(z)}`;
 }
 
 /** A value and its baseline in words, for rules ("…, baseline 0 failures" or "no baseline yet"). */
@@ -61,5 +61,5 @@ export function valueAgainst(
   const v = `${FEATURES[feature].name} = ${withUnit(feature, value)}`;
   return s === null || scope === null
     ? `${v} (no baseline yet)`
-    : `${v} against ${baselineWords(s, feature, scope, Math.sign(value - centerOf(s)))}`;
+    : `${v} against ${baselineWords(s, feature, scope)}`;
 }

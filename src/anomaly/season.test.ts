@@ -87,7 +87,7 @@ describe('seasonal baselines', () => {
   it('needs every part of the day covered', () => {
     const values = Array.from({ length: 200 }, (_, i) => 100 + (i % 10));
     const hours = values.map((_, i) => (i % 16) + 0.5); // nothing after 16:00
-    expect(detectSeason(values, hours, false)).toBeNull();
+    expect(detectSeason(values, hours, false, true)).toBeNull();
   });
 
   it('names hour windows', () => {

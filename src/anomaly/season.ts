@@ -7,8 +7,12 @@ import { featureStats, medianOf, type FeatureStats } from './stats.js';
 export interface Season {
   /** [constant, sin 24 h, cos 24 h, sin 12 h, cos 12 h]. */
   coef: number[];
-  /** Stats of the values minus the curve (the deseasonalised spread). */
+  /**
+   * Stats of the values minus the curve (the deseasonalised spread) — divided by the curve when
+   * `relative`: the spread of a feature measured on a scale grows with its level.
+   */
   residual: FeatureStats;
+  relative: boolean;
   /** Share of the feature's robust variance the curve explains, 0..1. */
   explained: number;
 }
@@ -19,9 +23,10 @@ export const SECTORS = 6;
 export const MIN_PER_SECTOR = 6;
 /**
  * Share of the robust variance the curve must explain to be used. Five coefficients fitted on n ≥ 36
- * values of noise explain about 5/n by chance; a real daily pattern explains much more.
+ * values of noise explain about 5/n by chance; a weaker pattern than half the spread gains little and
+ * exposes the residuals' tails (measured on the demo workload, docs/BENCHMARKS.md).
  */
-export const MIN_EXPLAINED = 0.25;
+export const MIN_EXPLAINED = 0.5;
 
 const MAD_TO_SIGMA = 1.4826;
 // Huber's constant: full weight within 1.345 σ, then influence bounded, so a fault episode in the
@@ -38,6 +43,7 @@ export function detectSeason(
   values: readonly number[],
   hours: readonly (number | null)[],
   skewed: boolean,
+  onScale: boolean,
 ): Season | null {
   const known: number[] = [];
   const at: number[] = [];
@@ -58,9 +64,11 @@ export function detectSeason(
   const residuals = known.map((v, i) => v - curve(coef, at[i]));
   const explained = 1 - (robustSigma(residuals) / before) ** 2;
   if (!(explained >= MIN_EXPLAINED)) return null;
+  // On a scale the noise is proportional to the level (busy hours vary more in absolute terms).
+  const relative = onScale && Array.from({ length: 48 }, (_, i) => curve(coef, i / 2)).every((c) => c > 0);
+  const residual = featureStats(relative ? residuals.map((r, i) => r / curve(coef, at[i])) : residuals);
   // The residuals of a skewed feature stay skewed: judge them robustly as the flat stats would.
-  const residual = featureStats(residuals);
-  return { coef, residual: { ...residual, skewed: residual.skewed || skewed }, explained };
+  return { coef, residual: { ...residual, skewed: residual.skewed || skewed }, relative, explained };
 }
 
 /** The stats of the hour containing `hour` (the curve at the hour's middle), labelled with that hour. */
@@ -68,7 +76,9 @@ export function seasonalStats(season: Season, hour: number): FeatureStats {
   const h = Math.min(23, Math.max(0, Math.floor(hour)));
   const c = curve(season.coef, h + 0.5);
   const r = season.residual;
-  return { ...r, mean: r.mean + c, median: r.median + c, window: windowWords(h) };
+  const window = windowWords(h);
+  if (!season.relative) return { ...r, mean: r.mean + c, median: r.median + c, window };
+  return { ...r, mean: c * (1 + r.mean), median: c * (1 + r.median), std: c * r.std, mad: c * r.mad, window };
 }
 
 /** "02:00–03:00 UTC" for hour 2. */

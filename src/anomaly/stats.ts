@@ -11,12 +11,6 @@ export interface FeatureStats {
   mad: number;
   /** Sample skewness beyond ±1: the robust z (median/MAD) judges this feature. */
   skewed: boolean;
-  /**
-   * Median absolute deviation above and below the median (unscaled): a skewed feature's rise is
-   * measured against the spread of its upper half, a fall against its lower half.
-   */
-  madUp?: number;
-  madDown?: number;
   /** Set when these stats are one time-of-day bucket of a seasonal baseline: "02:00–03:00 UTC". */
   window?: string;
   /** Multiplies the spread: feedback on false alarms widened this pipeline's normal range. */
@@ -39,9 +33,6 @@ export function featureStats(values: readonly number[]): FeatureStats {
   const skew = variance > 0 ? m3 / n / variance ** 1.5 : 0;
   const median = medianOf(values);
   const mad = medianOf(values.map((v) => Math.abs(v - median)));
-  // The double MAD: each side's deviations, the median itself counted on both.
-  const up = values.filter((v) => v >= median).map((v) => v - median);
-  const down = values.filter((v) => v <= median).map((v) => median - v);
   return {
     n,
     mean,
@@ -49,8 +40,6 @@ export function featureStats(values: readonly number[]): FeatureStats {
     median,
     mad,
     skewed: Math.abs(skew) > SKEW_LIMIT,
-    madUp: medianOf(up),
-    madDown: medianOf(down),
   };
 }
 
