@@ -256,10 +256,11 @@ describe('self-healing loop (chaos, fake clock)', { timeout: 120_000 }, () => {
     healing.service.onFindings({ anomalies: [anomaly], incidents: [] });
     await healing.service.flush();
     // A second service process on the same store decides the same (fresh guards, same key).
+    let ids = 0;
     const second = await composeHealing({
       sql: app.store.sql,
       clock: app.clock,
-      newId: () => `second-${Math.round(app.clock.now())}-${Math.random()}`,
+      newId: () => `second-${++ids}`,
       engine: app.engine,
       catalog: {
         getPipeline: async () => null,
