@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../shared/index.js';
 import { buildBaselines } from './baseline.js';
 import { detect } from './detector.js';
-import { feedbackTolerances, MAX_TOLERANCE, type LabelledRun } from './feedback.js';
+import { feedbackForestBars, feedbackTolerances, MAX_TOLERANCE, type LabelledRun } from './feedback.js';
 import { emptyRecord, FEATURE_INDEX, recordFeatures } from './features.js';
 import { withFeedback } from './learn-feedback.js';
 import { decodeAnomalyModel, encodeAnomalyModel, trainAnomalyModel } from './model.js';
@@ -84,5 +84,32 @@ describe('feedback tolerances', () => {
     // Another pipeline keeps its own limits; a much longer run still alerts on this one.
     expect(detect(odd, { ...ctx(back), pipelineId: 'q' }).notes.join(' ')).not.toMatch(/feedback/);
     expect(detect(run(120), ctx(back)).is_anomaly).toBe(true);
+  });
+
+  it('raises a pipeline’s forest bar just above its false alarms, never to a confirmed anomaly', () => {
+    const fp = (p: string, raw: number): LabelledRun & { raw: number } => ({
+      pipeline_id: p,
+      features: run(30),
+      label: 'false_positive',
+      raw,
+    });
+    const tp = (p: string, raw: number): LabelledRun & { raw: number } => ({
+      pipeline_id: p,
+      features: run(30),
+      label: 'true_positive',
+      raw,
+    });
+    const rawOf = (r: LabelledRun) => (r as LabelledRun & { raw: number }).raw;
+    const bars = feedbackForestBars(
+      [fp('a', 0.7), fp('a', 0.8), fp('b', 0.4), fp('c', 0.9), tp('c', 0.85), fp('d', 0.9), tp('d', 0.6)],
+      rawOf,
+      0.6,
+    );
+    expect(bars.a).toBeCloseTo(0.8, 5);
+    expect(bars.a).toBeGreaterThan(0.8);
+    expect(bars.b).toBeUndefined(); // the forest did not raise it
+    expect(bars.c).toBeLessThan(0.85); // the confirmed anomaly still clears the bar
+    expect(bars.c).toBeGreaterThan(0.6);
+    expect(bars.d).toBeUndefined(); // a confirmed anomaly at the model's own threshold: no bar at all
   });
 });
