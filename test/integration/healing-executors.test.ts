@@ -21,7 +21,8 @@ const request = (over: Partial<ActionRequest> = {}): ActionRequest => ({
   idempotency_key: 'key-1',
   ...over,
 });
-const fast = { timeoutMs: 100, maxAttempts: 3, backoffMs: 1, maxBackoffMs: 5 };
+// Generous per-attempt timeout (the machine may be busy); the timeout test sets its own.
+const fast = { timeoutMs: 5000, maxAttempts: 3, backoffMs: 1, maxBackoffMs: 5 };
 const never = () => new AbortController().signal;
 
 /** A receiver that answers with the statuses in `script` in turn (then 200), or hangs on 0. */
@@ -33,7 +34,7 @@ async function receiver(script: number[]) {
   app.post('/hook', async (req, reply) => {
     calls.push({ headers: req.headers, raw: req.body as string });
     const status = script[calls.length - 1] ?? 200;
-    if (status === 0) await new Promise((r) => setTimeout(r, 250));
+    if (status === 0) await new Promise((r) => setTimeout(r, 1000));
     return reply.code(status).send({ got: calls.length });
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -108,7 +109,12 @@ describe('webhook executor', () => {
 
   it('times out each attempt, retries, then reports failed', async () => {
     server = await receiver([0, 0, 0]);
-    const exec = new WebhookExecutor({ url: server.url, secret: 'k', clock: new FakeClock(T0), retry: fast });
+    const exec = new WebhookExecutor({
+      url: server.url,
+      secret: 'k',
+      clock: new FakeClock(T0),
+      retry: { ...fast, timeoutMs: 100 },
+    });
     const result = await exec.execute(request(), never());
     expect(result).toMatchObject({ ok: false, status_code: null, attempts: 3 });
     expect(result.error).toMatch(/no answer within 100 ms/);
