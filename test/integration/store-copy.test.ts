@@ -38,10 +38,13 @@ for (const backend of await storeBackends('store_copy')) {
   describe.skipIf(backend.skip !== null)(`COPY flush on ${backend.name}`, () => {
     let env: BackendEnv;
     let store: Store;
+    /** The file's own database, apart from the store's (opening a PGlite takes seconds: done here). */
+    let db: ClosableSqlClient;
 
     beforeAll(async () => {
       env = await backend.setup();
       store = await openStore({ ...(await env.storeOptions()), flushIntervalMs: 60_000 });
+      db = await env.sql();
     });
     afterAll(async () => {
       await store?.close();
@@ -142,7 +145,6 @@ for (const backend of await storeBackends('store_copy')) {
     });
 
     it('inserts only the rows past the checkpoint when part of a batch is already in', async () => {
-      const db: ClosableSqlClient = await env.sql();
       await env.reset();
       const journalId = 'copy-test-journal';
       await db.query(
