@@ -100,9 +100,10 @@ const predictions = async (query: string) => {
   return res.json() as { items: Record<string, unknown>[]; total: number };
 };
 
+// A fresh PGlite takes its initdb; on a machine shared by many test files that can pass a minute.
 beforeAll(async () => {
   t = await startTestApp({ prediction: { preflightLeadMs: 5 * MIN, retrainCron: '0 * * * *' } });
-});
+}, 180_000);
 afterAll(async () => {
   await t?.close();
 });
