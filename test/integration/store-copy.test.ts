@@ -38,13 +38,10 @@ for (const backend of await storeBackends('store_copy')) {
   describe.skipIf(backend.skip !== null)(`COPY flush on ${backend.name}`, () => {
     let env: BackendEnv;
     let store: Store;
-    /** The file's own database, apart from the store's (opening a PGlite takes seconds: done here). */
-    let db: ClosableSqlClient;
 
     beforeAll(async () => {
       env = await backend.setup();
       store = await openStore({ ...(await env.storeOptions()), flushIntervalMs: 60_000 });
-      db = await env.sql();
     });
     afterAll(async () => {
       await store?.close();
@@ -144,7 +141,9 @@ for (const backend of await storeBackends('store_copy')) {
       ]);
     });
 
+    // Opens the file's own database (apart from the store's): seconds for a PGlite, more under load.
     it('inserts only the rows past the checkpoint when part of a batch is already in', async () => {
+      const db: ClosableSqlClient = await env.sql();
       await env.reset();
       const journalId = 'copy-test-journal';
       await db.query(
@@ -165,6 +164,6 @@ for (const backend of await storeBackends('store_copy')) {
       );
       expect(cp.rows[0].seq).toBe(15);
       await env.reset();
-    });
+    }, 120_000);
   });
 }
