@@ -4,6 +4,7 @@ import type { AnomalyService } from '../../app/index.js';
 import type { AnomalyListQuery } from '../../ports/index.js';
 import { ErrorSchema } from '../schemas.js';
 import { parseListQuery, type ListQueryInput } from '../list-query.js';
+import { acceptEmptyJsonBody, isoOrNull, OWN_VALIDATION } from '../route-helpers.js';
 
 /** What the anomaly routes call (the AnomalyService). */
 export type AnomalyRoutesService = Pick<
@@ -60,28 +61,20 @@ function listQuery(q: AnomalyQueryInput): AnomalyListQuery {
   return { ...parseListQuery(q), kind: q.kind, min_score: q.min_score };
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 /** Detect, train, anomaly and incident history, feedback. */
 export async function anomalyRoutes(
   app: FastifyInstance,
   deps: { anomaly: AnomalyRoutesService },
 ): Promise<void> {
   // Bodies are read by the anomaly parser, which names the field at fault as the original did.
-  const ownValidation = { validatorCompiler: () => () => true };
   // An empty JSON body means "train from the store" (and is a named 400 elsewhere), not a parse error.
-  const json = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' || body.length === 0) done(null, undefined);
-    else json(request, body as string, done);
-  });
+  acceptEmptyJsonBody(app);
 
   app.post(
     '/api/ai/anomaly/detect',
     {
       config: { scope: 'read' },
-      ...ownValidation,
+      ...OWN_VALIDATION,
       schema: {
         summary: 'Is this run abnormal, how much, and why',
         tags: ['anomaly'],
@@ -96,7 +89,7 @@ export async function anomalyRoutes(
     '/api/ai/anomaly/train',
     {
       config: { scope: 'admin' },
-      ...ownValidation,
+      ...OWN_VALIDATION,
       schema: {
         summary:
           'Train the hybrid detector on the given records, or on the store when the body is empty / {}',
@@ -124,7 +117,10 @@ export async function anomalyRoutes(
     },
     async (request) => {
       const page = await deps.anomaly.listAnomalies(listQuery(request.query as AnomalyQueryInput));
-      return { items: page.items.map((a) => ({ ...a, detected_at: iso(a.detected_at) })), total: page.total };
+      return {
+        items: page.items.map((a) => ({ ...a, detected_at: isoOrNull(a.detected_at) })),
+        total: page.total,
+      };
     },
   );
 
@@ -143,9 +139,9 @@ export async function anomalyRoutes(
       return {
         items: page.items.map((i) => ({
           ...i,
-          opened_at: iso(i.opened_at),
-          last_seen_at: iso(i.last_seen_at),
-          resolved_at: iso(i.resolved_at),
+          opened_at: isoOrNull(i.opened_at),
+          last_seen_at: isoOrNull(i.last_seen_at),
+          resolved_at: isoOrNull(i.resolved_at),
         })),
         total: page.total,
       };
@@ -156,7 +152,7 @@ export async function anomalyRoutes(
     '/api/ai/anomalies/:id/feedback',
     {
       config: { scope: 'act' },
-      ...ownValidation,
+      ...OWN_VALIDATION,
       schema: {
         summary: 'Label an anomaly true_positive or false_positive (kept for training)',
         tags: ['anomaly'],
@@ -171,7 +167,7 @@ export async function anomalyRoutes(
     async (request) => {
       const { id } = request.params as { id: string };
       const row = await deps.anomaly.feedback(id, request.body);
-      return { ...row, created_at: iso(row.created_at) };
+      return { ...row, created_at: isoOrNull(row.created_at) };
     },
   );
 }

@@ -7,6 +7,7 @@ import { ACTION_STATUSES, type HealingListQuery } from '../../ports/index.js';
 import { errorBody } from '../errors.js';
 import { parseListQuery, type ListQueryInput } from '../list-query.js';
 import { ErrorSchema } from '../schemas.js';
+import { isoOrNull } from '../route-helpers.js';
 
 /** What the healing routes call (the HealingAdmin). */
 export type HealingRoutesService = Pick<
@@ -45,11 +46,10 @@ const listQuery = (q: HealingQueryInput): HealingListQuery => ({
   status: q.status,
 });
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 /** Rows with these epoch-ms fields go out with ISO-8601 times. */
 function withIsoTimes<T extends Record<string, unknown>>(row: T, fields: readonly (keyof T)[]): T {
   const out: Record<string, unknown> = { ...row };
-  for (const f of fields) out[f as string] = iso(row[f] as number | null);
+  for (const f of fields) out[f as string] = isoOrNull(row[f] as number | null);
   return out as T;
 }
 const ACTION_TIMES = ['created_at', 'updated_at'] as const;

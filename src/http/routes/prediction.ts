@@ -4,6 +4,7 @@ import type { PredictionService } from '../../app/index.js';
 import { PREDICTION_KINDS, type PredictionKind, type PredictionRow } from '../../ports/index.js';
 import { parseListQuery, type ListQueryInput } from '../list-query.js';
 import { ErrorSchema } from '../schemas.js';
+import { acceptEmptyJsonBody, isoOrNull, OWN_VALIDATION } from '../route-helpers.js';
 
 /** What the prediction routes call (the PredictionService). */
 export type PredictionRoutesService = Pick<
@@ -112,14 +113,12 @@ type PredictionQueryInput = ListQueryInput & {
   has_outcome?: boolean;
 };
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 function rowBody(r: PredictionRow) {
   return {
     ...r,
-    predicted_at: iso(r.predicted_at),
-    planned_at: iso(r.planned_at),
-    outcome_at: iso(r.outcome_at),
+    predicted_at: isoOrNull(r.predicted_at),
+    planned_at: isoOrNull(r.planned_at),
+    outcome_at: isoOrNull(r.outcome_at),
     outcome: r.outcome === null ? null : r.outcome === 1 ? 'failed' : 'succeeded',
   };
 }
@@ -130,20 +129,14 @@ export async function predictionRoutes(
   deps: { prediction: PredictionRoutesService },
 ): Promise<void> {
   // Bodies are read by the prediction parser, which names the field at fault.
-  const ownValidation = { validatorCompiler: () => () => true };
   // An empty JSON body means "train from the store", not a parse error.
-  const json = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' || body.length === 0) done(null, undefined);
-    else json(request, body as string, done);
-  });
+  acceptEmptyJsonBody(app);
 
   app.post(
     '/api/ai/prediction/train',
     {
       config: { scope: 'admin' },
-      ...ownValidation,
+      ...OWN_VALIDATION,
       schema: {
         summary:
           'Train the failure model on the given samples (label `failed`), or on the store (time split) when the body is empty / {}',
@@ -166,7 +159,7 @@ export async function predictionRoutes(
     '/api/ai/prediction/predict',
     {
       config: { scope: 'read' },
-      ...ownValidation,
+      ...OWN_VALIDATION,
       schema: {
         summary: 'How likely a run is to fail, which stages are at risk and why, how long it will take',
         tags: ['prediction'],
@@ -198,8 +191,8 @@ export async function predictionRoutes(
         ...e,
         pipeline_id,
         features,
-        planned_at: iso(e.planned_at),
-        predicted_at: iso(e.predicted_at),
+        planned_at: isoOrNull(e.planned_at),
+        predicted_at: isoOrNull(e.predicted_at),
       };
     },
   );
