@@ -61,11 +61,9 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
       await env?.teardown();
     });
 
-    // Replication loses one execution's final update in about one run of ten (docs/SOURCES.md,
-    // "Known issues"; issue 4 stays open for it). One retry keeps CI honest about a second loss.
     it(
       'counts every execution once with its final status through SIGKILLs, late commits and rollbacks',
-      { timeout: 55_000, retry: mode === 'replication' ? 1 : 0 },
+      { timeout: 55_000 },
       async () => {
         const pipelines = await seedPipelines(env.db.url, 4);
         const writing = runWriters(env.db.url, pipelines, 6, 20);
@@ -105,6 +103,48 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
         );
         expect(versions.rows[0].n).toBe(4);
       },
+    );
+
+    it.runIf(mode === 'replication')(
+      'confirms to the server exactly the durable position, never one past it',
+      async () => {
+        // The server starts a restart at the confirmed position and drops every transaction whose
+        // commit record lies before it: one byte past a commit's end loses the next commit when
+        // its record starts right there (two commits with nothing written between them).
+        const [pipeline] = await seedPipelines(env.db.url, 1);
+        const child = start(env);
+        expect(await waitFor(async () => child.lastHealth?.connected === true, 15_000)).toBe(true);
+        const from = await withClient(env.db.url, async (c) => {
+          const { rows } = await c.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
+          await c.query(
+            `INSERT INTO logs (level, service, pipeline_id, message) VALUES ('INFO', 'ack', $1, 'x')`,
+            [pipeline.id],
+          );
+          return rows[0].lsn;
+        });
+        // Once a checkpoint past the insert is acknowledged (the slot at or past it), compare both.
+        const seen: { confirmed: string; checkpoint: string }[] = [];
+        const acknowledged = await waitFor(async () => {
+          const { rows } = await withClient(env.db.url, (c) =>
+            c.query<{ confirmed: string; checkpoint: string; done: boolean }>(
+              `SELECT s.confirmed_flush_lsn::text AS confirmed, k.lsn::text AS checkpoint,
+                 k.lsn > $2::pg_lsn AND s.confirmed_flush_lsn >= k.lsn AS done
+               FROM pg_replication_slots s,
+                 (SELECT (position->>'lsn')::pg_lsn AS lsn FROM flexiroaster_ai.source_checkpoints WHERE source = 'flexiroaster') k
+               WHERE s.slot_name = $1`,
+              [env.slot, from],
+            ),
+          );
+          seen.push(...rows);
+          return rows[0]?.done === true;
+        }, 15_000);
+        child.proc.kill('SIGTERM');
+        await child.exited;
+        expect(acknowledged).toBe(true);
+        const last = seen[seen.length - 1];
+        expect(last.confirmed).toBe(last.checkpoint);
+      },
+      30_000,
     );
 
     it('skips bad rows with a counted, logged reason and keeps going', async () => {

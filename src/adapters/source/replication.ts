@@ -5,6 +5,7 @@ import type { SqlClient } from '../../ports/index.js';
 import { toError } from '../../shared/index.js';
 import type { RowApplier, TableRows } from './apply-rows.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { acknowledgeArgument } from './lsn.js';
 import type { RunControl } from './run-control.js';
 import { copyTables, type CopyPosition } from './snapshot-copy.js';
 import { qualified } from './tables.js';
@@ -150,6 +151,10 @@ export class ReplicationRunner {
     let lastFlush = ctl.now();
     let failure: Error | null = null;
     let chain: Promise<void> = Promise.resolve();
+    const confirm = async (lsn: string) => {
+      const arg = acknowledgeArgument(lsn);
+      if (arg !== null) await service.acknowledge(arg);
+    };
 
     return new Promise<void>((resolve, reject) => {
       const fail = (err: unknown) => {
@@ -171,7 +176,7 @@ export class ReplicationRunner {
             await o.applier.apply(batch);
             await writeCheckpoint(o.store, o.name, 'replication', { lsn, copy: null });
             durableLsn = lsn;
-            await service.acknowledge(lsn);
+            await confirm(lsn);
             if (pendingLsn === null && tx === null) ctl.caughtUp(ctl.now());
             else ctl.caughtUp(committedAt);
           } catch (err) {
@@ -225,7 +230,7 @@ export class ReplicationRunner {
         if (pendingLsn === null && tx === null && queuedMessages(service) === 0) ctl.caughtUp(ctl.now());
         // Only positions whose rows are durable are confirmed; a keepalive's position may run
         // ahead of changes the server has not sent yet.
-        if (shouldRespond && failure === null) await service.acknowledge(durableLsn);
+        if (shouldRespond && failure === null) await confirm(durableLsn);
       });
       service.on('error', fail);
       service.on('start', () => ctl.connected());
