@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHistogram, clearHistogram, newHistogram, subtractHistogram } from './histogram.js';
+import { buildHistogram, clearHistogram, newHistogram, packBins, subtractHistogram } from './histogram.js';
 
 // Two features over 5 rows; feature 0 has 2 finite bins (+ missing slot), feature 1 has 3 (+ missing).
 const numRows = 5;
@@ -12,12 +12,12 @@ const hess = Float64Array.from([0.5, 0.5, 1, 1, 2]);
 const both = Int32Array.from([0, 1]);
 
 function histOf(rows: number[]): Float64Array {
-  const hist = newHistogram(totalBins);
+  // One spare slot past the features for the padding of the packed group (two features of four).
+  const hist = newHistogram(totalBins + 1);
   const r = Int32Array.from(rows);
-  const g = Float64Array.from(rows.map((i) => grad[i]));
-  const h = Float64Array.from(rows.map((i) => hess[i]));
-  buildHistogram(hist, bins, numRows, both, offset, r, 0, rows.length, g, h);
-  return hist;
+  const gh = Float64Array.from(rows.flatMap((i) => [grad[i], hess[i]]));
+  buildHistogram(hist, packBins(bins, numRows, both, offset, totalBins), numRows, r, 0, rows.length, gh);
+  return hist.subarray(0, totalBins * 3);
 }
 
 describe('histograms', () => {

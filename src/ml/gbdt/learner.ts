@@ -1,5 +1,12 @@
 import type { BinMapper } from './bin-mapper.js';
-import { buildHistogram, clearHistogram, newHistogram, subtractHistogram } from './histogram.js';
+import {
+  buildHistogram,
+  clearHistogram,
+  newHistogram,
+  packBins,
+  subtractHistogram,
+  type PackedBins,
+} from './histogram.js';
 import { DataPartition } from './partition.js';
 import { binCounts, buildRootHistogram } from './root-histogram.js';
 import { findBestSplit, leafOutput, SplitInfo, type SplitRules } from './split-finder.js';
@@ -30,10 +37,11 @@ export class TreeLearner {
   private readonly sumHess: Float64Array;
   private readonly leafValue: Float64Array;
   private readonly leafCover: Float64Array;
-  private readonly orderedGrad: Float64Array;
-  private readonly orderedHess: Float64Array;
+  /** Gradients and hessians of one leaf's rows, interleaved, in the leaf's row order. */
+  private readonly orderedGh: Float64Array;
   private features: Int32Array = new Int32Array(0);
   private rootCounts: Float64Array | null = null;
+  private packed: PackedBins | null = null;
 
   constructor(
     private readonly mapper: BinMapper,
@@ -50,22 +58,15 @@ export class TreeLearner {
     this.sumHess = new Float64Array(L);
     this.leafValue = new Float64Array(L);
     this.leafCover = new Float64Array(L);
-    this.orderedGrad = new Float64Array(numRows);
-    this.orderedHess = new Float64Array(numRows);
+    this.orderedGh = new Float64Array(2 * numRows);
   }
 
   /**
    * Grows one tree on the rows `bag[0 … bagSize)` (all rows when `bag` is null) using only
-   * `features`; leaf values are −G/(H+λ) × learning rate. `partition` then says which rows ended
-   * where.
+   * `features`, with row r's gradient and hessian at `gh[2r]`, `gh[2r + 1]`; leaf values are
+   * −G/(H+λ) × learning rate. `partition` then says which rows ended where.
    */
-  grow(
-    grad: Float64Array,
-    hess: Float64Array,
-    bag: Int32Array | null,
-    bagSize: number,
-    features: Int32Array,
-  ): Tree {
+  grow(gh: Float64Array, bag: Int32Array | null, bagSize: number, features: Int32Array): Tree {
     const { partition, builder, rules } = this;
     this.features = features;
     partition.reset(bag, bagSize);
@@ -76,26 +77,26 @@ export class TreeLearner {
     let h = 0;
     if (bag === null) {
       for (let r = 0; r < bagSize; r++) {
-        g += grad[r];
-        h += hess[r];
+        g += gh[2 * r];
+        h += gh[2 * r + 1];
       }
     } else {
       for (let i = 0; i < bagSize; i++) {
-        g += grad[bag[i]];
-        h += hess[bag[i]];
+        g += gh[2 * bag[i]];
+        h += gh[2 * bag[i] + 1];
       }
     }
     this.sumGrad[0] = g;
     this.sumHess[0] = h;
     this.splits[0].feature = -1;
     if (this.canSplit(0)) {
-      this.histOf[0] = this.buildFor(0, grad, hess);
+      this.histOf[0] = this.buildFor(0, gh);
       this.findSplit(0);
     }
     while (builder.numLeaves < rules.numLeaves) {
       const best = this.bestLeaf();
       if (best < 0) break;
-      this.splitLeaf(best, grad, hess);
+      this.splitLeaf(best, gh);
     }
     for (let l = 0; l < builder.numLeaves; l++) {
       this.leafValue[l] = leafOutput(this.sumGrad[l], this.sumHess[l], rules.lambdaL2) * rules.learningRate;
@@ -117,7 +118,7 @@ export class TreeLearner {
     return best;
   }
 
-  private splitLeaf(leaf: number, grad: Float64Array, hess: Float64Array): void {
+  private splitLeaf(leaf: number, gh: Float64Array): void {
     const { mapper, partition, builder } = this;
     const s = this.splits[leaf];
     const f = s.feature;
@@ -143,7 +144,7 @@ export class TreeLearner {
     const leftSmaller = partition.count[leaf] <= partition.count[right];
     const small = leftSmaller ? leaf : right;
     const large = leftSmaller ? right : leaf;
-    const smallHist = this.buildFor(small, grad, hess);
+    const smallHist = this.buildFor(small, gh);
     if (leftSmaller ? rightOk : leftOk) {
       const { features } = this;
       subtractHistogram(this.pool[parentHist], this.pool[smallHist], features, mapper.offset, mapper.numBins);
@@ -166,39 +167,31 @@ export class TreeLearner {
   }
 
   /** Takes a free histogram and fills it from the rows of `leaf`; returns its pool index. */
-  private buildFor(leaf: number, grad: Float64Array, hess: Float64Array): number {
+  private buildFor(leaf: number, gh: Float64Array): number {
     const { mapper, partition, features } = this;
     const slot = this.free.pop() as number;
-    if (this.pool[slot] === undefined) this.pool[slot] = newHistogram(mapper.totalBins);
+    if (this.pool[slot] === undefined) this.pool[slot] = newHistogram(mapper.totalBins + 1);
     const hist = this.pool[slot];
     clearHistogram(hist, features, mapper.offset, mapper.numBins);
     const n = partition.count[leaf];
     const begin = partition.begin[leaf];
     const idx = partition.indices;
+    if (this.packed?.features !== features) {
+      this.packed = packBins(this.bins, this.numRows, features, mapper.offset, mapper.totalBins);
+    }
     // Only the root can hold every row, in order 0 … n−1.
     if (n === this.numRows) {
       this.rootCounts ??= binCounts(this.bins, n, mapper.offset, mapper.numFeatures);
-      buildRootHistogram(
-        hist,
-        this.bins,
-        n,
-        features,
-        mapper.offset,
-        mapper.numBins,
-        grad,
-        hess,
-        this.rootCounts,
-      );
+      buildRootHistogram(hist, this.packed, n, mapper.offset, mapper.numBins, gh, this.rootCounts);
       return slot;
     }
-    const og = this.orderedGrad;
-    const oh = this.orderedHess;
+    const ordered = this.orderedGh;
     for (let i = 0; i < n; i++) {
       const r = idx[begin + i];
-      og[i] = grad[r];
-      oh[i] = hess[r];
+      ordered[2 * i] = gh[2 * r];
+      ordered[2 * i + 1] = gh[2 * r + 1];
     }
-    buildHistogram(hist, this.bins, this.numRows, features, mapper.offset, idx, begin, begin + n, og, oh);
+    buildHistogram(hist, this.packed, this.numRows, idx, begin, begin + n, ordered);
     return slot;
   }
 

@@ -7,8 +7,8 @@ export interface TrainingScores {
   addToRows(rows: Int32Array, begin: number, end: number, delta: number): void;
   /** Adds `delta` to row `r`. */
   addToRow(r: number, delta: number): void;
-  /** Writes the gradient and hessian of each row's loss at its current score. */
-  gradients(grad: Float64Array, hess: Float64Array): void;
+  /** Writes the gradient and hessian of row r's loss at its current score to `gh[2r]`, `gh[2r + 1]`. */
+  gradients(gh: Float64Array): void;
 }
 
 /** A loss the booster minimises: its start value, training scores and validation metric. */
@@ -61,12 +61,12 @@ class LogisticScores implements TrainingScores {
     this.expNeg[r] *= Math.exp(-delta);
   }
 
-  gradients(grad: Float64Array, hess: Float64Array): void {
+  gradients(gh: Float64Array): void {
     const { y, w, expNeg } = this;
     for (let i = 0; i < y.length; i++) {
       const p = 1 / (1 + expNeg[i]);
-      grad[i] = (p - y[i]) * w[i];
-      hess[i] = Math.max(p * (1 - p), EPS) * w[i];
+      gh[2 * i] = (p - y[i]) * w[i];
+      gh[2 * i + 1] = Math.max(p * (1 - p), EPS) * w[i];
     }
   }
 }
@@ -91,11 +91,11 @@ class SquaredErrorScores implements TrainingScores {
     this.raw[r] += delta;
   }
 
-  gradients(grad: Float64Array, hess: Float64Array): void {
+  gradients(gh: Float64Array): void {
     const { y, w, raw } = this;
     for (let i = 0; i < y.length; i++) {
-      grad[i] = (raw[i] - y[i]) * w[i];
-      hess[i] = w[i];
+      gh[2 * i] = (raw[i] - y[i]) * w[i];
+      gh[2 * i + 1] = w[i];
     }
   }
 }

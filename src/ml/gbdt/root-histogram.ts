@@ -3,6 +3,7 @@
  * array, and the count of each bin (the same every round when all rows are used) comes from
  * `binCounts` instead of being added up again: two sums per row and feature instead of three.
  */
+import type { PackedBins } from './histogram.js';
 
 /** How many rows fall in each bin slot of each feature (laid out like a histogram's slots). */
 export function binCounts(
@@ -21,46 +22,44 @@ export function binCounts(
   return counts;
 }
 
-/** Fills `hist` (zeroed for `features`) from all rows 0 … numRows−1; counts from `counts`. */
+/** Fills `hist` (zeroed for the packed features) from all rows 0 … numRows−1 (gradient and hessian
+ * interleaved in `gh`); counts from `counts`. */
 export function buildRootHistogram(
   hist: Float64Array,
-  bins: Uint8Array,
+  packed: PackedBins,
   numRows: number,
-  features: Int32Array,
   offset: Int32Array,
   numBins: Int32Array,
-  grad: Float64Array,
-  hess: Float64Array,
+  gh: Float64Array,
   counts: Float64Array,
 ): void {
-  const nf = features.length;
-  let k = 0;
-  for (; k + 1 < nf; k += 2) {
-    const col0 = features[k] * numRows;
-    const col1 = features[k + 1] * numRows;
-    const base0 = offset[features[k]] * 3;
-    const base1 = offset[features[k + 1]] * 3;
+  const { words, base } = packed;
+  for (let j = 0; j < packed.groups; j++) {
+    const at = j * numRows;
+    const b0 = base[4 * j];
+    const b1 = base[4 * j + 1];
+    const b2 = base[4 * j + 2];
+    const b3 = base[4 * j + 3];
     for (let r = 0; r < numRows; r++) {
-      const g = grad[r];
-      const h = hess[r];
-      const s0 = base0 + bins[col0 + r] * 3;
+      const w = words[at + r];
+      const g = gh[2 * r];
+      const h = gh[2 * r + 1];
+      const s0 = b0 + (w & 255) * 3;
       hist[s0] += g;
       hist[s0 + 1] += h;
-      const s1 = base1 + bins[col1 + r] * 3;
+      const s1 = b1 + ((w >>> 8) & 255) * 3;
       hist[s1] += g;
       hist[s1 + 1] += h;
+      const s2 = b2 + ((w >>> 16) & 255) * 3;
+      hist[s2] += g;
+      hist[s2 + 1] += h;
+      const s3 = b3 + (w >>> 24) * 3;
+      hist[s3] += g;
+      hist[s3 + 1] += h;
     }
   }
-  if (k < nf) {
-    const col = features[k] * numRows;
-    const base = offset[features[k]] * 3;
-    for (let r = 0; r < numRows; r++) {
-      const s = base + bins[col + r] * 3;
-      hist[s] += grad[r];
-      hist[s + 1] += hess[r];
-    }
-  }
-  for (k = 0; k < nf; k++) {
+  const { features } = packed;
+  for (let k = 0; k < features.length; k++) {
     const f = features[k];
     const end = offset[f] + numBins[f] + 1;
     for (let slot = offset[f]; slot < end; slot++) hist[slot * 3 + 2] = counts[slot];
