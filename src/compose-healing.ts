@@ -3,6 +3,7 @@ import {
   SqlActionStore,
   SqlApprovalStore,
   SqlAuditStore,
+  SqlGuardStateStore,
   SqlHealingSettingsStore,
   SqlOutcomeLabelStore,
   SqlPipelineLeaseStore,
@@ -56,6 +57,7 @@ export async function composeHealing(args: {
     outcomes: new SqlOutcomeLabelStore(sql),
     settings: new SqlHealingSettingsStore(sql),
     leases: new SqlPipelineLeaseStore(sql),
+    guardState: new SqlGuardStateStore(sql),
     incidents: args.incidents,
   };
   const guards = new Guards(options.guards);

@@ -43,6 +43,7 @@ export { SqlActionStore } from './healing/sql-action-store.js';
 export { SqlApprovalStore } from './healing/sql-approval-store.js';
 export { SqlAuditStore } from './healing/sql-audit-store.js';
 export {
+  SqlGuardStateStore,
   SqlHealingSettingsStore,
   SqlOutcomeLabelStore,
   SqlPipelineLeaseStore,

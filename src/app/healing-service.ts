@@ -136,11 +136,17 @@ export class HealingService {
     this.escalations = new HealingEscalations(deps.stores, deps.clock, deps.newId);
   }
 
-  /** Resumes what a previous run of the process left: verifications, and actions cut off mid-call. */
+  /**
+   * Resumes what a previous run of the process left: the guards' state, verifications, and actions
+   * cut off mid-call. A pipeline the saved state has under remediation with no action left to verify
+   * is released (its remediation ended while the process was down).
+   */
   async start(): Promise<void> {
-    const { actions } = this.deps.stores;
+    const { actions, guardState } = this.deps.stores;
+    const { guards } = this.deps;
     await this.escalations.start();
     const now = this.deps.clock.now();
+    guards.restore(await guardState.load(), now);
     for (const row of await actions.withStatus(['executing', 'planned'])) {
       // The call may or may not have reached the orchestrator: a human must look.
       const after = await actions.transition(
@@ -166,6 +172,8 @@ export class HealingService {
         known: new Set(),
       });
     }
+    for (const pipelineId of guards.underRemediation(now)) this.endRemediation(pipelineId);
+    await this.saveGuards();
   }
 
   /** Ingest listener: remembers runs; a finished run of a pipeline under verification is judged. */
@@ -232,6 +240,7 @@ export class HealingService {
       if (this.hasVerifying(pipelineId)) this.queues.enqueue(pipelineId, { kind: 'verify' });
       this.queues.enqueue(pipelineId, { kind: 'decide', trigger, anomaly: null, incident: null });
     }
+    await this.safely('healing: guard state', () => this.saveGuards());
     await this.safely('healing: fleet incident', () =>
       this.escalations.settleFleet(
         this.deps.guards.underRemediation(now).length,
@@ -281,8 +290,17 @@ export class HealingService {
       else if (job.kind === 'approved') await this.resumeApproved(job.approval);
       else await this.decide(pipelineId, job);
     } finally {
-      await leases.release(pipelineId, this.deps.owner);
+      try {
+        await this.saveGuards();
+      } finally {
+        await leases.release(pipelineId, this.deps.owner);
+      }
     }
+  }
+
+  /** Writes what changed in the guards' state (before any executor call, and after every job). */
+  private async saveGuards(): Promise<void> {
+    await this.deps.stores.guardState.save(this.deps.guards.changes(this.deps.clock.now()));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -359,6 +377,7 @@ export class HealingService {
           : 'executing';
     const failedGuard = verdict.guards.find((g) => !g.passed);
     const reason = failedGuard === undefined ? 'all guards passed' : failedGuard.detail;
+    await this.saveGuards();
     const claimed = await stores.actions.claim(actionRow(a, newId(), status, reason, now));
     if (!claimed.inserted) return; // decided before: by another process, or before a restart
     const row = claimed.row;
@@ -391,10 +410,12 @@ export class HealingService {
         { status: 'unsupported', reason: why },
         clock.now(),
       );
-      if (after !== null)
-        await this.finish(after, a, false, 'execution', {
-          executors: this.deps.executors.map((e) => e.name),
-        });
+      // Nothing ran: not a failed fix (no breaker count, no training label), and its remediation ends.
+      if (!PEOPLE_ACTIONS.has(a.spec.action)) this.endRemediation(a.pipeline_id);
+      if (after !== null) {
+        await this.record(after, 'execution', { executors: this.deps.executors.map((e) => e.name) });
+        this.notify(after);
+      }
       await this.escalations.toHuman(a.pipeline_id, why, { action_id: row.id });
       return;
     }
@@ -477,6 +498,11 @@ export class HealingService {
 
   // ---------------------------------------------------------------------------------------------
   // Verify → label → ladder
+
+  /** A fix ended with nothing to judge: the pipeline leaves remediation unless another fix is verifying. */
+  private endRemediation(pipelineId: string): void {
+    if (!this.hasVerifying(pipelineId)) this.deps.guards.release(pipelineId);
+  }
 
   private hasVerifying(pipelineId: string): boolean {
     for (const v of this.verifying.values()) if (v.row.pipeline_id === pipelineId) return true;
@@ -578,6 +604,7 @@ export class HealingService {
     const verdict = guards.evaluate(a, now, {
       approval: { approved_at: approval.decided_at ?? now, expires_at: approval.expires_at },
     });
+    await this.saveGuards();
     const ctx = await this.context(a.pipeline_id, a.trigger, null, null);
     const inputs = decisionInputs(ctx);
     if (verdict.verdict === 'execute') {

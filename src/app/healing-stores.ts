@@ -3,6 +3,7 @@ import type {
   AnomalyStore,
   ApprovalStore,
   AuditStore,
+  GuardStateStore,
   HealingSettingsStore,
   OutcomeLabelStore,
   PipelineLeaseStore,
@@ -16,6 +17,8 @@ export interface HealingStores {
   outcomes: OutcomeLabelStore;
   settings: HealingSettingsStore;
   leases: PipelineLeaseStore;
+  /** The guards' state, kept across restarts. */
+  guardState: GuardStateStore;
   /** Where incidents for humans are raised (the incidents the anomaly service keeps). */
   incidents: Pick<AnomalyStore, 'save' | 'openIncidents'>;
 }

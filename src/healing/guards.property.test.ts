@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planDecisions } from './decide.js';
+import type { PipelineGuardRecord } from '../ports/index.js';
 import { Guards } from './guards.js';
 import { parseRunbook } from './runbook.js';
 import { makeContext } from './testing.js';
-import type { ActionId, DecidedAction } from './types.js';
+import type { ActionId, DecidedAction, GuardConfig } from './types.js';
 
 const MIN = 60_000;
 const RATE = 3;
@@ -40,15 +41,17 @@ const step = fc.record({
     'healthy',
     'unhealthy',
     'approve',
+    'release',
+    'restart',
   ),
   advanceMs: fc.integer({ min: 0, max: 3 * MIN }),
 });
 
 describe('Guards under random load', () => {
-  it('never exceed the rate limit or the fleet cap, and never execute a key twice', () => {
+  it('never exceed the rate limit or the fleet cap, and never execute a key twice, across restarts', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 50, maxLength: 300 }), fc.boolean(), (steps, killed) => {
-        const g = new Guards({
+        const config: Partial<GuardConfig> = {
           defaultMode: 'live',
           killSwitch: killed,
           cooldownMs: 2 * MIN,
@@ -58,7 +61,10 @@ describe('Guards under random load', () => {
           breakerFailures: 2,
           breakerCoolMs: 20 * MIN,
           flapFlips: 3,
-        });
+        };
+        let g = new Guards(config);
+        // What the store keeps: the records of every change, as the service writes them after each job.
+        const store = new Map<string, PipelineGuardRecord>();
         let now = 0;
         const executed = new Map<string, number[]>();
         const keys = new Set<string>();
@@ -89,7 +95,14 @@ describe('Guards under random load', () => {
             )
               execute(a);
           } else if (s.kind === 'success' || s.kind === 'failure') g.recordOutcome(id, s.kind, now);
-          else g.observeHealth(id, s.kind === 'healthy', now);
+          else if (s.kind === 'release') g.release(id);
+          else if (s.kind === 'restart') {
+            g = new Guards(config);
+            g.restore(structuredClone([...store.values()]), now);
+          } else g.observeHealth(id, s.kind === 'healthy', now);
+          const { saved, cleared } = g.changes(now);
+          for (const r of saved) store.set(r.pipeline_id, structuredClone(r));
+          for (const c of cleared) store.delete(c);
           expect(g.underRemediation(now).length).toBeLessThanOrEqual(CAP);
           if (killed) expect(keys.size).toBe(0);
         }

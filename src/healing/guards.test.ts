@@ -55,7 +55,10 @@ describe('Guards', () => {
     const again = g.evaluate({ ...a }, 1000);
     expect(again.verdict).toBe('duplicate');
     expect(failedGuards(again)[0]).toBe('idempotency');
-    g.remember(decided('p2', 't1').idempotency_key, 0);
+    // A key another process decided (its state restored) is a duplicate too.
+    const other = new Guards(live);
+    other.evaluate(decided('p2', 't1'), 0);
+    g.restore(other.changes(0).saved, 10);
     expect(g.evaluate(decided('p2', 't1'), 10).verdict).toBe('duplicate');
   });
 
@@ -228,6 +231,100 @@ describe('Guards', () => {
     [true, false, true, false].forEach((h, i) => g.observeHealth('p1', h, i * MIN));
     expect(failedGuards(g.evaluate(decided('p1', 't1'), 4 * MIN))).toEqual(['flap_damping']);
     expect(g.evaluate(decided('p1', 't1'), 40 * MIN).verdict).toBe('execute');
+  });
+
+  it('release frees the fleet-cap slot and a half-open trial, and counts nothing against the breaker', () => {
+    const g = new Guards({
+      ...live,
+      fleetCap: 1,
+      cooldownMs: 0,
+      breakerFailures: 1,
+      breakerCoolMs: 10 * MIN,
+    });
+    expect(g.evaluate(decided('p1', 't1'), 0).verdict).toBe('execute');
+    expect(failedGuards(g.evaluate(decided('p2', 't1'), 0))).toEqual(['fleet_cap']);
+    g.release('p1');
+    expect(g.underRemediation(0)).toEqual([]);
+    expect(g.evaluate(decided('p2', 't2'), 0).verdict).toBe('execute');
+    expect(g.breakerState('p1', 0)).toBe('closed');
+    // Half-open: the trial was cut off (released), so the next decision may be the trial.
+    g.recordOutcome('p2', 'failure', MIN);
+    expect(g.evaluate(decided('p2', 't3'), 11 * MIN).verdict).toBe('execute');
+    expect(failedGuards(g.evaluate(decided('p2', 't4'), 11 * MIN))).toEqual(['circuit_breaker']);
+    g.release('p2');
+    expect(g.evaluate(decided('p2', 't5'), 11 * MIN).verdict).toBe('execute');
+  });
+
+  it('its state survives a restart: breaker, cooldown, rate window, flips, keys and remediation', () => {
+    const config: Partial<GuardConfig> = {
+      ...live,
+      fleetCap: 1,
+      cooldownMs: 10 * MIN,
+      rateLimitMax: 2,
+      breakerFailures: 1,
+      breakerCoolMs: 60 * MIN,
+      flapFlips: 2,
+    };
+    const before = new Guards(config);
+    before.evaluate(decided('broken', 't1'), 0);
+    before.recordOutcome('broken', 'failure', MIN);
+    before.evaluate(decided('cool', 't1'), MIN);
+    before.evaluate(decided('busy', 't1', 'open_ticket'), 0);
+    before.evaluate(decided('busy', 't2', 'open_ticket'), 20 * MIN);
+    [true, false, true].forEach((h, i) => before.observeHealth('flappy', h, i * MIN));
+    const saved = before.changes(2 * MIN).saved;
+    expect(saved.map((r) => r.pipeline_id).sort()).toEqual(['broken', 'busy', 'cool', 'flappy']);
+
+    const after = new Guards(config);
+    after.restore(JSON.parse(JSON.stringify(saved)), 25 * MIN);
+    expect(after.breakerState('broken', 25 * MIN)).toBe('open');
+    expect(failedGuards(after.evaluate(decided('broken', 't9'), 25 * MIN))).toContain('circuit_breaker');
+    expect(after.evaluate(decided('cool', 't1'), 25 * MIN).verdict).toBe('duplicate');
+    expect(after.underRemediation(25 * MIN)).toEqual(['cool']);
+    expect(failedGuards(after.evaluate(decided('other', 't1'), 25 * MIN))).toEqual(['fleet_cap']);
+    expect(failedGuards(after.evaluate(decided('busy', 't3', 'open_ticket'), 25 * MIN))).toEqual([
+      'cooldown',
+      'rate_limit',
+    ]);
+    expect(failedGuards(after.evaluate(decided('flappy', 't1', 'notify'), 25 * MIN))).toEqual([]);
+    expect(failedGuards(after.evaluate(decided('flappy', 't2'), 25 * MIN))).toEqual([
+      'flap_damping',
+      'cooldown',
+      'fleet_cap',
+    ]);
+  });
+
+  it('a restart within the cooldown keeps it', () => {
+    const before = new Guards({ ...live, cooldownMs: 30 * MIN });
+    before.evaluate(decided('p1', 't1'), 0);
+    const after = new Guards({ ...live, cooldownMs: 30 * MIN });
+    after.restore(before.changes(0).saved, 5 * MIN);
+    expect(failedGuards(after.evaluate(decided('p1', 't2'), 5 * MIN))).toEqual(['cooldown']);
+    expect(after.evaluate(decided('p1', 't3'), 31 * MIN).verdict).toBe('execute');
+  });
+
+  it('prunes what expired: on restore, and in the records it hands out (nothing left → cleared)', () => {
+    const config: Partial<GuardConfig> = { ...live, cooldownMs: 5 * MIN, idempotencyTtlMs: 60 * MIN };
+    const g = new Guards(config);
+    g.evaluate(decided('p1', 't1'), 0);
+    g.recordOutcome('p1', 'success', MIN);
+    g.observeHealth('p2', true, 0);
+    g.observeHealth('p2', false, MIN);
+    const first = g.changes(MIN);
+    expect(first.saved.map((r) => r.pipeline_id).sort()).toEqual(['p1', 'p2']);
+    // Nothing changed: nothing to write.
+    expect(g.changes(2 * MIN)).toEqual({ saved: [], cleared: [] });
+    // Restored two hours later: every window and key has expired, so both records are cleared.
+    const after = new Guards(config);
+    after.restore(first.saved, 120 * MIN);
+    expect(after.changes(120 * MIN)).toEqual({ saved: [], cleared: ['p1', 'p2'] });
+    // Partly expired: the rate window (1 h) still holds the action, the flip (30 min) is gone.
+    const later = new Guards(config);
+    later.restore(first.saved, 45 * MIN);
+    const { saved } = later.changes(45 * MIN);
+    expect(saved.map((r) => [r.pipeline_id, r.actions, r.flips, r.keys.length])).toEqual([
+      ['p1', [0], [], 1],
+    ]);
   });
 
   it('rejects a bad configuration naming the threshold', () => {

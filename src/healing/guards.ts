@@ -1,8 +1,10 @@
 /**
  * Every guard in one place. Before any executor runs, each action passes here: idempotency, the
  * kill switch, the circuit breaker, flap damping, cooldown, rate limit, the fleet-wide cap, dry run
- * and human approval. State lives in memory; time comes in as `now`, so tests drive it by hand.
+ * and human approval. State lives in memory and goes out as data (`changes`, `restore`), so the
+ * caller keeps it across restarts; time comes in as `now`, so tests drive it by hand.
  */
+import type { PipelineGuardRecord } from '../ports/index.js';
 import { riskAtLeast } from './actions.js';
 import { guardConfig } from './guard-config.js';
 import type {
@@ -39,9 +41,19 @@ export interface OutcomeEffect {
   escalation: GuardEscalation | null;
 }
 
-type KeyState = { state: 'done'; at: number } | { state: 'pending_approval'; at: number; expires_at: number };
+/** What changed since the last call to `changes`: records to keep, and pipelines with nothing left to guard. */
+export interface GuardChanges {
+  saved: PipelineGuardRecord[];
+  cleared: string[];
+}
+
+type KeyState = { pipeline: string; at: number } & (
+  { state: 'done' } | { state: 'pending_approval'; expires_at: number }
+);
 
 interface PipelineGuardState {
+  /** Its idempotency keys (the states are in `Guards.keys`). */
+  keys: Set<string>;
   /** Times of the actions taken (executed or dry run), oldest first. */
   actions: number[];
   lastDecision: string | null;
@@ -65,6 +77,8 @@ export class Guards {
   private readonly pipelines = new Map<string, PipelineGuardState>();
   /** Pipelines acted on whose outcome is not yet recorded, with the time of the action. */
   private readonly remediating = new Map<string, number>();
+  /** Pipelines whose state changed since the last `changes`. */
+  private readonly dirty = new Set<string>();
 
   constructor(config: Partial<GuardConfig> = {}) {
     this.config = guardConfig(config);
@@ -88,7 +102,8 @@ export class Guards {
   evaluate(action: DecidedAction, now: number, options: EvaluateOptions = {}): GuardVerdict {
     this.pruneKeys(now);
     const p = this.state(action.pipeline_id);
-    this.pruneWindows(p, now);
+    this.pruneWindows(action.pipeline_id, p, now);
+    this.dirty.add(action.pipeline_id);
     const people = PEOPLE_ACTIONS.has(action.spec.action);
     const results: GuardResult[] = [];
     const add = (name: GuardName, passed: boolean, detail: string) => results.push({ name, passed, detail });
@@ -176,12 +191,23 @@ export class Guards {
     return this.commit(action, now, results, { breaker, capped, lateApproval });
   }
 
+  /**
+   * Remediation of the pipeline ended without a fix to judge (the action was unsupported, or cut off
+   * by a restart and escalated): its fleet-cap slot and a half-open breaker's trial are freed; the
+   * breaker counts nothing.
+   */
+  release(pipelineId: string): void {
+    this.remediating.delete(pipelineId);
+    const p = this.pipelines.get(pipelineId);
+    if (p !== undefined) p.trialDecision = null;
+    this.dirty.add(pipelineId);
+  }
+
   /** Records a fix's outcome: releases the pipeline from the fleet cap and feeds its breaker. */
   recordOutcome(pipelineId: string, outcome: FixOutcome, now: number): OutcomeEffect {
     const p = this.state(pipelineId);
-    this.remediating.delete(pipelineId);
     const was = this.breaker(p, now);
-    p.trialDecision = null;
+    this.release(pipelineId);
     if (outcome === 'success') {
       p.failures = 0;
       p.breakerOpenedAt = null;
@@ -200,7 +226,8 @@ export class Guards {
     const p = this.state(pipelineId);
     if (p.lastHealthy !== null && p.lastHealthy !== healthy) p.flips.push(now);
     p.lastHealthy = healthy;
-    this.pruneWindows(p, now);
+    this.pruneWindows(pipelineId, p, now);
+    this.dirty.add(pipelineId);
   }
 
   /** The pipeline's breaker at `now`. */
@@ -215,10 +242,119 @@ export class Guards {
     return [...this.remediating.keys()];
   }
 
-  /** Marks an idempotency key as decided (e.g. read back from the audit after a restart). */
-  remember(key: string, at: number): void {
+  /**
+   * The state of every pipeline whose state changed since the last call, times outside their windows
+   * pruned: a record for each with something left to guard, the others `cleared`.
+   */
+  changes(now: number): GuardChanges {
+    this.pruneKeys(now);
+    this.pruneRemediating(now);
+    const out: GuardChanges = { saved: [], cleared: [] };
+    for (const id of this.dirty) {
+      const p = this.pipelines.get(id);
+      if (p !== undefined) this.pruneWindows(id, p, now);
+      const record = p === undefined ? null : this.record(id, p, now);
+      if (record === null) out.cleared.push(id);
+      else out.saved.push(record);
+    }
+    this.dirty.clear();
+    return out;
+  }
+
+  /**
+   * Replaces all state with `records` (what `changes` gave an earlier process), pruning what expired
+   * by `now`; every restored pipeline counts as changed, so the next `changes` writes the pruning.
+   */
+  restore(records: readonly PipelineGuardRecord[], now: number): void {
+    this.keys.clear();
+    this.pipelines.clear();
+    this.remediating.clear();
+    const keys: (KeyState & { key: string })[] = [];
+    for (const r of records) {
+      const p = this.state(r.pipeline_id);
+      p.actions = sortedTimes(r.actions);
+      p.lastDecision = r.last_decision;
+      p.lastActedAt = r.last_acted_at;
+      p.failures = r.failures;
+      p.breakerOpenedAt = r.breaker_opened_at;
+      p.trialDecision = r.trial_decision;
+      p.lastHealthy = r.last_healthy;
+      p.flips = sortedTimes(r.flips);
+      if (r.remediating_since !== null) this.remediating.set(r.pipeline_id, r.remediating_since);
+      for (const k of r.keys)
+        keys.push(
+          k.expires_at === null
+            ? { key: k.key, pipeline: r.pipeline_id, state: 'done', at: k.at }
+            : {
+                key: k.key,
+                pipeline: r.pipeline_id,
+                state: 'pending_approval',
+                at: k.at,
+                expires_at: k.expires_at,
+              },
+        );
+      this.dirty.add(r.pipeline_id);
+    }
+    keys.sort((a, b) => a.at - b.at);
+    for (const { key, ...k } of keys) this.setKey(key, k);
+    this.pruneKeys(now);
+    this.pruneRemediating(now);
+    for (const [id, p] of this.pipelines) this.pruneWindows(id, p, now);
+  }
+
+  /** The pipeline's state as a record, or null when nothing in it still guards anything at `now`. */
+  private record(id: string, p: PipelineGuardState, now: number): PipelineGuardRecord | null {
+    const remediatingSince = this.remediating.get(id) ?? null;
+    const cooling = p.lastDecision !== null && now - p.lastActedAt < this.config.cooldownMs;
+    const idle =
+      p.keys.size === 0 &&
+      p.actions.length === 0 &&
+      p.flips.length === 0 &&
+      p.failures === 0 &&
+      p.breakerOpenedAt === null &&
+      remediatingSince === null &&
+      !cooling;
+    if (idle) return null;
+    const keys: PipelineGuardRecord['keys'] = [];
+    for (const key of p.keys) {
+      const k = this.keys.get(key);
+      if (k !== undefined)
+        keys.push({ key, at: k.at, expires_at: k.state === 'pending_approval' ? k.expires_at : null });
+    }
+    return {
+      pipeline_id: id,
+      keys,
+      actions: [...p.actions],
+      last_decision: p.lastDecision,
+      last_acted_at: p.lastActedAt,
+      failures: p.failures,
+      breaker_opened_at: p.breakerOpenedAt,
+      trial_decision: p.trialDecision,
+      last_healthy: p.lastHealthy,
+      flips: [...p.flips],
+      remediating_since: remediatingSince,
+    };
+  }
+
+  /** Marks an idempotency key of the pipeline as decided at `at`. */
+  private remember(pipelineId: string, key: string, at: number): void {
+    this.setKey(key, { pipeline: pipelineId, state: 'done', at });
+  }
+
+  /** Sets a key's state, moving it to the end of the map (keys stay in the order they were set). */
+  private setKey(key: string, k: KeyState): void {
+    this.dropKey(key);
+    this.keys.set(key, k);
+    this.state(k.pipeline).keys.add(key);
+    this.dirty.add(k.pipeline);
+  }
+
+  private dropKey(key: string): void {
+    const k = this.keys.get(key);
+    if (k === undefined) return;
     this.keys.delete(key);
-    this.keys.set(key, { state: 'done', at });
+    this.pipelines.get(k.pipeline)?.keys.delete(key);
+    this.dirty.add(k.pipeline);
   }
 
   private commit(
@@ -234,7 +370,8 @@ export class Guards {
     if (first === 'idempotency') {
       verdict = 'duplicate';
       const k = this.keys.get(action.idempotency_key);
-      if (k?.state === 'pending_approval' && now > k.expires_at) this.remember(action.idempotency_key, now);
+      if (k?.state === 'pending_approval' && now > k.expires_at)
+        this.remember(action.pipeline_id, action.idempotency_key, now);
     } else if (first !== undefined && first !== 'dry_run' && first !== 'approval') {
       verdict = 'denied';
       if (first === 'circuit_breaker' && facts.breaker === 'open') escalation = 'escalate_to_human';
@@ -243,12 +380,16 @@ export class Guards {
       verdict = 'dry_run';
     } else if (first === 'approval' && facts.lateApproval) {
       verdict = 'denied';
-      this.remember(action.idempotency_key, now);
+      this.remember(action.pipeline_id, action.idempotency_key, now);
     } else if (first === 'approval') {
       verdict = 'needs_approval';
       expiresAt = now + this.config.approvalTtlMs;
-      this.keys.delete(action.idempotency_key);
-      this.keys.set(action.idempotency_key, { state: 'pending_approval', at: now, expires_at: expiresAt });
+      this.setKey(action.idempotency_key, {
+        pipeline: action.pipeline_id,
+        state: 'pending_approval',
+        at: now,
+        expires_at: expiresAt,
+      });
     } else {
       verdict = 'execute';
     }
@@ -259,7 +400,7 @@ export class Guards {
   /** Counts an action taken: its key, the rate window, the cooldown, and (when executed) the fleet cap. */
   private take(action: DecidedAction, now: number, executed: boolean): void {
     const p = this.state(action.pipeline_id);
-    this.remember(action.idempotency_key, now);
+    this.remember(action.pipeline_id, action.idempotency_key, now);
     p.actions.push(now);
     p.lastDecision = action.decision_key;
     p.lastActedAt = now;
@@ -277,6 +418,7 @@ export class Guards {
     let p = this.pipelines.get(pipelineId);
     if (p === undefined) {
       p = {
+        keys: new Set(),
         actions: [],
         lastDecision: null,
         lastActedAt: 0,
@@ -291,29 +433,38 @@ export class Guards {
     return p;
   }
 
-  private pruneWindows(p: PipelineGuardState, now: number): void {
-    dropBefore(p.actions, now - this.config.rateLimitWindowMs);
-    dropBefore(p.flips, now - this.config.flapWindowMs);
+  private pruneWindows(id: string, p: PipelineGuardState, now: number): void {
+    const dropped =
+      dropBefore(p.actions, now - this.config.rateLimitWindowMs) +
+      dropBefore(p.flips, now - this.config.flapWindowMs);
+    if (dropped > 0) this.dirty.add(id);
     this.pruneRemediating(now);
   }
 
   private pruneRemediating(now: number): void {
     for (const [id, since] of this.remediating)
-      if (now - since >= this.config.remediationTtlMs) this.remediating.delete(id);
+      if (now - since >= this.config.remediationTtlMs) {
+        this.remediating.delete(id);
+        this.dirty.add(id);
+      }
   }
 
   // Keys are kept in the order they were last set, so the expired ones sit at the front.
   private pruneKeys(now: number): void {
     for (const [key, s] of this.keys) {
       if (now - s.at < this.config.idempotencyTtlMs) break;
-      this.keys.delete(key);
+      this.dropKey(key);
     }
   }
 }
 
-/** Removes the leading times ≤ `limit` from a sorted list. */
-function dropBefore(times: number[], limit: number): void {
+/** Removes the leading times ≤ `limit` from a sorted list; returns how many. */
+function dropBefore(times: number[], limit: number): number {
   let n = 0;
   while (n < times.length && times[n] <= limit) n++;
   if (n > 0) times.splice(0, n);
+  return n;
 }
+
+const sortedTimes = (times: readonly number[]): number[] =>
+  times.filter((t) => Number.isFinite(t)).sort((a, b) => a - b);

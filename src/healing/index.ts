@@ -40,7 +40,13 @@ export {
 export { nextApplicable, notApplicable, targetStage } from './applicability.js';
 export { actionKey, decisionKey, matchingRunbooks, planDecisions } from './decide.js';
 export { DEFAULT_GUARD_CONFIG, guardConfig } from './guard-config.js';
-export { Guards, type EvaluateOptions, type GivenApproval, type OutcomeEffect } from './guards.js';
+export {
+  Guards,
+  type EvaluateOptions,
+  type GivenApproval,
+  type GuardChanges,
+  type OutcomeEffect,
+} from './guards.js';
 export { VERIFY_MODE, escalation, verifyAction, type VerifyMode } from './verify.js';
 export { anomalyContext, incidentContext, kpisFromSnapshot, signaturesFromPatterns } from './context.js';
 export {

@@ -242,3 +242,35 @@ export interface PipelineLeaseStore {
   acquire(pipelineId: string, owner: string, nowMs: number, ttlMs: number): Promise<boolean>;
   release(pipelineId: string, owner: string): Promise<void>;
 }
+
+/**
+ * One pipeline's guard state as data (epoch ms), what the guards keep between runs of the process:
+ * the idempotency keys decided, the rate window, the cooldown, the breaker, flap damping and whether
+ * the pipeline is under remediation. Only times still inside their windows are kept.
+ */
+export interface PipelineGuardRecord {
+  pipeline_id: string;
+  /** Idempotency keys decided (`expires_at` null) or waiting for approval (until `expires_at`). */
+  keys: { key: string; at: number; expires_at: number | null }[];
+  /** Times of the actions taken in the rate window, oldest first. */
+  actions: number[];
+  last_decision: string | null;
+  last_acted_at: number;
+  /** Consecutive failed fixes. */
+  failures: number;
+  breaker_opened_at: number | null;
+  /** The one decision let through while the breaker is half-open. */
+  trial_decision: string | null;
+  last_healthy: boolean | null;
+  /** Times of health flips in the flap window, oldest first. */
+  flips: number[];
+  /** When the pipeline was put under remediation (null: it is not). */
+  remediating_since: number | null;
+}
+
+/** Where the guards' state outlives a restart: one record per pipeline with anything left to guard. */
+export interface GuardStateStore {
+  load(): Promise<PipelineGuardRecord[]>;
+  /** Writes the changed records and deletes those with nothing left (`cleared`), in one transaction. */
+  save(changes: { saved: readonly PipelineGuardRecord[]; cleared: readonly string[] }): Promise<void>;
+}

@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FlexiRoasterExecutor, WebhookExecutor } from '../../src/adapters/index.js';
+import { FlexiRoasterExecutor, SqlActionStore, WebhookExecutor } from '../../src/adapters/index.js';
 import { composeHealing, type HealingOptions } from '../../src/compose-healing.js';
 import { parseRunbook, type GuardConfig } from '../../src/healing/index.js';
 import type { ActionRow, AnomalyRow, AuditEntry } from '../../src/ports/index.js';
@@ -136,6 +136,31 @@ async function everyActionAudited(app: TestApp): Promise<void> {
   }
 }
 
+/** Another service process on the app's store (a restart, or a second process): fresh memory, same tables. */
+async function anotherProcess(app: TestApp, orch: Orchestrator, over: Partial<HealingOptions>, name: string) {
+  let ids = 0;
+  return composeHealing({
+    sql: app.store.sql,
+    clock: app.clock,
+    newId: () => `${name}-${++ids}`,
+    engine: app.engine,
+    catalog: {
+      getPipeline: async () => null,
+      listVersions: async () => [],
+      previousVersion: async () => null,
+    },
+    incidents: { save: async () => undefined, openIncidents: async () => [] },
+    options: { ...options(orch, {}), ...over, owner: name },
+    onError: (err) => {
+      throw err;
+    },
+  });
+}
+
+/** The guards' names that said no in an audit record. */
+const failedGuardNames = (e: AuditEntry) =>
+  (e.detail.guards as { name: string; passed: boolean }[]).filter((g) => !g.passed).map((g) => g.name);
+
 describe('self-healing loop (chaos, fake clock)', { timeout: 120_000 }, () => {
   it('a flapping pipeline never gets more actions than the rate limit, and the breaker opens after N failed fixes', async () => {
     const rateLimitMax = 3;
@@ -255,24 +280,8 @@ describe('self-healing loop (chaos, fake clock)', { timeout: 120_000 }, () => {
     healing.service.onFindings({ anomalies: [anomaly], incidents: [] });
     healing.service.onFindings({ anomalies: [anomaly], incidents: [] });
     await healing.service.flush();
-    // A second service process on the same store decides the same (fresh guards, same key).
-    let ids = 0;
-    const second = await composeHealing({
-      sql: app.store.sql,
-      clock: app.clock,
-      newId: () => `second-${++ids}`,
-      engine: app.engine,
-      catalog: {
-        getPipeline: async () => null,
-        listVersions: async () => [],
-        previousVersion: async () => null,
-      },
-      incidents: { save: async () => undefined, openIncidents: async () => [] },
-      options: { ...options(orch, {}), owner: 'second-process' },
-      onError: (err) => {
-        throw err;
-      },
-    });
+    // A second service process on the same store decides the same (same key).
+    const second = await anotherProcess(app, orch, {}, 'second-process');
     second.service.onFindings({ anomalies: [anomaly], incidents: [] });
     await second.service.flush();
     const mine = (await actions(app)).filter((a) => a.trigger_id === 'anomaly-1');
@@ -332,6 +341,107 @@ describe('self-healing loop (chaos, fake clock)', { timeout: 120_000 }, () => {
     expect((await actions(app))[0]).toMatchObject({ action: 'scale_workers', status: 'unsupported' });
     const incidents = await app.anomaly.listIncidents({ limit: 10, offset: 0, pipeline_id: 'p1' });
     expect(incidents.items.some((i) => i.kind === 'healing' && i.status === 'open')).toBe(true);
+  });
+
+  it('an unsupported action escalates without counting as a failed fix, and frees its fleet-cap slot', async () => {
+    const scaleP1 = parseRunbook(
+      {
+        name: 'scale-p1',
+        priority: 200,
+        mode: 'live',
+        when: { all: [retryOnFailure().when, { field: 'pipeline.id', op: '==', value: 'p1' }] },
+        actions: ['scale_workers'],
+      },
+      'scale-p1',
+    );
+    const { app, orch, healing } = await start(
+      { breakerFailures: 1, fleetCap: 1 },
+      { runbooks: [scaleP1, retryOnFailure()] },
+    );
+    for (let i = 0; i < 2; i++) {
+      app.clock.advance(6 * MIN);
+      await runs(app, 'p1', ['failed', 'failed']);
+      await healing.service.tick();
+      expect(healing.guards.breakerState('p1', app.clock.now())).toBe('closed');
+      expect(healing.guards.underRemediation(app.clock.now())).toEqual([]);
+    }
+    // Each tick (and the anomaly the failures raised) decided again: never held back by the breaker.
+    const p1 = (await actions(app)).filter((a) => a.pipeline_id === 'p1');
+    expect(p1.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(p1.map((a) => `${a.action} ${a.status}`))).toEqual(new Set(['scale_workers unsupported']));
+    const log = await audit(app);
+    expect(log.some((e) => /circuit breaker/.test(String(e.detail.reason)))).toBe(false);
+    expect(log.filter((e) => e.kind === 'control' && e.status === 'escalated')).toHaveLength(p1.length);
+    expect((await healing.admin.listOutcomes({ limit: 10, offset: 0 })).total).toBe(0);
+    // The cap of one is free: another pipeline is acted on.
+    await runs(app, 'p2', ['failed', 'failed']);
+    await healing.service.tick();
+    expect(orch.calls.map((c) => c.url)).toEqual(['/api/executions/p2/execute']);
+  });
+
+  it('a restart keeps the guards: an open breaker still blocks, and no executor is called', async () => {
+    const guards = { breakerFailures: 1, breakerCoolMs: 120 * MIN };
+    const { app, orch, healing } = await start(guards);
+    await runs(app, 'p1', ['failed', 'failed']);
+    await healing.service.tick();
+    expect(orch.calls).toHaveLength(1);
+    // The fix's next run fails: the breaker opens.
+    app.clock.advance(2 * MIN);
+    await runs(app, 'p1', ['failed']);
+    await healing.service.tick();
+    expect(healing.guards.breakerState('p1', app.clock.now())).toBe('open');
+    await healing.service.stop();
+
+    const restarted = await anotherProcess(app, orch, { guards }, 'restarted');
+    expect(restarted.guards.breakerState('p1', app.clock.now())).toBe('open');
+    app.clock.advance(10 * MIN);
+    await runs(app, 'p1', ['failed', 'failed']);
+    await restarted.service.tick();
+    expect(orch.calls).toHaveLength(1);
+    const denied = (await audit(app)).filter(
+      (e) => e.kind === 'decision' && e.status === 'denied' && e.at >= app.clock.now(),
+    );
+    expect(denied.length).toBeGreaterThan(0);
+    expect(denied.every((e) => failedGuardNames(e)[0] === 'circuit_breaker')).toBe(true);
+    await restarted.service.stop();
+  });
+
+  it('a restart keeps the cooldown and the fleet-cap slot; one cut off mid-call is released', async () => {
+    const guards = { cooldownMs: 30 * MIN, fleetCap: 1 };
+    const { app, orch, healing } = await start(guards);
+    await runs(app, 'p1', ['failed', 'failed']);
+    await healing.service.tick();
+    expect(orch.calls).toHaveLength(1);
+    const [acted] = await actions(app);
+    expect(acted.status).toBe('verifying');
+    await healing.service.stop();
+
+    // Restarted 5 min later (p1's window still failing, no run after the action yet): p1 is cooling
+    // down and still under remediation, so p2 waits.
+    app.clock.advance(5 * MIN);
+    const second = await anotherProcess(app, orch, { guards }, 'second');
+    await runs(app, 'p2', ['failed', 'failed']);
+    await second.service.tick();
+    expect(orch.calls).toHaveLength(1);
+    const denied = (await audit(app)).filter((e) => e.status === 'denied');
+    expect(denied.filter((e) => e.pipeline_id === 'p1').map(failedGuardNames)).toEqual([['cooldown']]);
+    expect(denied.filter((e) => e.pipeline_id === 'p2').map(failedGuardNames)).toEqual([['fleet_cap']]);
+    await second.service.stop();
+
+    // The process stopped while p1's action was executing (the call's outcome unknown): at the next
+    // start it is escalated to a human and its slot freed, so p2 is acted on.
+    await new SqlActionStore(app.store.sql).transition(acted.id, ['verifying'], { status: 'executing' }, 0);
+    app.clock.advance(5 * MIN);
+    const third = await anotherProcess(app, orch, { guards }, 'third');
+    expect((await actions(app)).find((a) => a.id === acted.id)?.status).toBe('escalated');
+    expect(third.guards.underRemediation(app.clock.now())).toEqual([]);
+    await runs(app, 'p2', ['failed', 'failed']);
+    await third.service.tick();
+    expect(orch.calls.map((c) => c.url)).toEqual([
+      '/api/executions/p1/execute',
+      '/api/executions/p2/execute',
+    ]);
+    await third.service.stop();
   });
 
   it('a risky action waits for approval: needs the act scope, executes once approved, then verifies', async () => {

@@ -3,11 +3,13 @@ import {
   SqlActionStore,
   SqlApprovalStore,
   SqlAuditStore,
+  SqlGuardStateStore,
   SqlHealingSettingsStore,
   SqlOutcomeLabelStore,
   SqlPipelineLeaseStore,
 } from '../../src/adapters/index.js';
-import type { ActionRow, AuditEntry, SqlClient } from '../../src/ports/index.js';
+import { Guards } from '../../src/healing/index.js';
+import type { ActionRow, AuditEntry, PipelineGuardRecord, SqlClient } from '../../src/ports/index.js';
 import { storeBackends, type BackendEnv } from '../helpers/store-backends.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00Z');
@@ -206,6 +208,51 @@ for (const backend of await storeBackends('healing_store')) {
         kill_switch: false,
         runbook_overrides: { 'scale-on-latency': false, other: true },
       });
+    });
+
+    it('keeps the guard state: records written, read back by a new instance, cleared rows deleted', async () => {
+      const record = (id: string, over: Partial<PipelineGuardRecord> = {}): PipelineGuardRecord => ({
+        pipeline_id: id,
+        keys: [
+          { key: `${id}:k1`, at: T0, expires_at: null },
+          { key: `${id}:k2`, at: T0 + 1, expires_at: T0 + 60 * MIN },
+        ],
+        actions: [T0, T0 + MIN],
+        last_decision: 'd1',
+        last_acted_at: T0 + MIN,
+        failures: 2,
+        breaker_opened_at: T0 + MIN,
+        trial_decision: null,
+        last_healthy: false,
+        flips: [T0],
+        remediating_since: T0 + MIN,
+        ...over,
+      });
+      const store = new SqlGuardStateStore(sql);
+      expect(await store.load()).toEqual([]);
+      await store.save({ saved: [], cleared: [] });
+      await store.save({ saved: [record('p1'), record('p2', { remediating_since: null })], cleared: [] });
+      await store.save({ saved: [record('p1', { failures: 3 })], cleared: ['p2', 'never-saved'] });
+      expect(await new SqlGuardStateStore(sql).load()).toEqual([record('p1', { failures: 3 })]);
+      // A row that is not a record (written by something else) is skipped, not trusted.
+      await sql.query(
+        `INSERT INTO flexiroaster_ai.healing_guard_state (pipeline_id, state) VALUES ('junk', '{"actions": "x"}')`,
+      );
+      expect((await store.load()).map((r) => r.pipeline_id)).toEqual(['p1']);
+      // Expired entries go: restarted a day later, p1 has nothing left to guard but its breaker.
+      const later = T0 + 25 * 60 * MIN;
+      const guards = new Guards({ breakerCoolMs: 48 * 60 * MIN });
+      guards.restore(await store.load(), later);
+      await store.save(guards.changes(later));
+      expect(await store.load()).toEqual([
+        record('p1', { keys: [], actions: [], flips: [], remediating_since: null, failures: 3 }),
+      ]);
+      expect(guards.breakerState('p1', later)).toBe('open');
+      // Once a fix succeeds there is nothing left at all: the row is deleted.
+      guards.recordOutcome('p1', 'success', later);
+      await store.save(guards.changes(later));
+      expect(await store.load()).toEqual([]);
+      await sql.query(`DELETE FROM flexiroaster_ai.healing_guard_state`);
     });
 
     it('leases a pipeline to one owner until released or lapsed', async () => {

@@ -1,9 +1,11 @@
 import type {
+  GuardStateStore,
   HealingSettings,
   HealingSettingsStore,
   OutcomeLabelRow,
   OutcomeLabelStore,
   Page,
+  PipelineGuardRecord,
   PipelineLeaseStore,
   SqlClient,
   TimedPageQuery,
@@ -87,4 +89,68 @@ export class SqlPipelineLeaseStore implements PipelineLeaseStore {
       owner,
     ]);
   }
+}
+
+/** The guards' per-pipeline state, one JSON row per pipeline with anything left to guard. */
+export class SqlGuardStateStore implements GuardStateStore {
+  constructor(private readonly sql: SqlClient) {}
+
+  async load(): Promise<PipelineGuardRecord[]> {
+    const r = await this.sql.query<{ pipeline_id: string; state: unknown }>(
+      `SELECT pipeline_id, state FROM ${S}.healing_guard_state`,
+    );
+    return r.rows.flatMap((row) => {
+      const record = guardRecord(row.pipeline_id, row.state);
+      return record === null ? [] : [record];
+    });
+  }
+
+  async save(changes: { saved: readonly PipelineGuardRecord[]; cleared: readonly string[] }): Promise<void> {
+    if (changes.saved.length === 0 && changes.cleared.length === 0) return;
+    await this.sql.transaction(async (tx) => {
+      if (changes.saved.length > 0)
+        await tx.query(
+          `INSERT INTO ${S}.healing_guard_state (pipeline_id, state, updated_at)
+           SELECT r->>'pipeline_id', r, now() FROM jsonb_array_elements($1::jsonb) AS r
+           ON CONFLICT (pipeline_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
+          [JSON.stringify(changes.saved)],
+        );
+      if (changes.cleared.length > 0)
+        await tx.query(`DELETE FROM ${S}.healing_guard_state WHERE pipeline_id = ANY($1::text[])`, [
+          [...changes.cleared],
+        ]);
+    });
+  }
+}
+
+const isTimes = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.every((t) => typeof t === 'number' && Number.isFinite(t));
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const numOrNull = (v: unknown): number | null => (isNum(v) ? v : null);
+const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** A stored row as a record; a row that is not one (written by something else) is skipped. */
+function guardRecord(pipelineId: string, state: unknown): PipelineGuardRecord | null {
+  if (typeof state !== 'object' || state === null) return null;
+  const s = state as Record<string, unknown>;
+  if (!isTimes(s.actions) || !isTimes(s.flips) || !Array.isArray(s.keys) || !isNum(s.failures)) return null;
+  const keys: PipelineGuardRecord['keys'] = [];
+  for (const k of s.keys as unknown[]) {
+    const key = k as Record<string, unknown> | null;
+    if (key === null || typeof key.key !== 'string' || !isNum(key.at)) return null;
+    keys.push({ key: key.key, at: key.at, expires_at: numOrNull(key.expires_at) });
+  }
+  return {
+    pipeline_id: pipelineId,
+    keys,
+    actions: s.actions,
+    last_decision: strOrNull(s.last_decision),
+    last_acted_at: isNum(s.last_acted_at) ? s.last_acted_at : 0,
+    failures: s.failures,
+    breaker_opened_at: numOrNull(s.breaker_opened_at),
+    trial_decision: strOrNull(s.trial_decision),
+    last_healthy: typeof s.last_healthy === 'boolean' ? s.last_healthy : null,
+    flips: s.flips,
+    remediating_since: numOrNull(s.remediating_since),
+  };
 }
