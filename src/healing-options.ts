@@ -12,6 +12,8 @@ import type { Clock } from './shared/index.js';
 export const SHIPPED_RUNBOOKS = fileURLToPath(new URL('../runbooks/', import.meta.url));
 /** Where the demo serves its fleet's orchestrator control API. */
 export const DEMO_ORCHESTRATOR_PATH = '/demo/orchestrator/api';
+/** The demo's infrastructure webhook (scale_workers, tickets, notifications), under its control API. */
+export const DEMO_HOOK_PATH = `${DEMO_ORCHESTRATOR_PATH}/hooks/healing`;
 
 const MIN = 60_000;
 
@@ -32,7 +34,8 @@ export interface HealingWiring {
 
 /**
  * The loop's options. Executors: the webhook with `--webhook-url`; the FlexiRoaster executor with
- * `--orchestrator-url`, or, when the demo runs without one, against the demo's own control API.
+ * `--orchestrator-url`, or, when the demo runs without one, against the demo's own control API
+ * (and then, without `--webhook-url`, the webhook against the demo's own infrastructure hook).
  * Runbooks without a mode run live only against the demo's orchestrator unless configured.
  */
 export async function healingOptionsFromConfig(
@@ -71,10 +74,10 @@ export async function healingOptionsFromConfig(
             retry,
           }),
         );
-      if (config.webhookUrl !== null)
+      if (config.webhookUrl !== null || demoOrchestrator)
         list.push(
           new WebhookExecutor({
-            url: config.webhookUrl,
+            url: config.webhookUrl ?? (() => `${wiring.selfUrl()}${DEMO_HOOK_PATH}`),
             secret: config.webhookSecret,
             clock: wiring.clock,
             retry,

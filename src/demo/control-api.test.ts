@@ -202,4 +202,46 @@ describe('demo control API', () => {
     });
     expect(put.statusCode).toBe(404);
   });
+
+  it('the infrastructure hook scales workers once per idempotency key and keeps tickets; other actions are 400', async () => {
+    const { app, fleet } = await setup();
+    const p = fleet.pipelines()[0];
+    const hook = (body: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: `${PREFIX}/hooks/healing`, payload: body });
+    const scale = {
+      action: 'scale_workers',
+      pipeline_id: p.id,
+      params: { delta: 2, max: 10 },
+      idempotency_key: 'k1',
+    };
+    const first = await hook(scale);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ success: true, workers: p.workers + 2 });
+    const again = await hook(scale);
+    expect(again.json()).toMatchObject({ workers: p.workers + 2, repeated: true });
+    expect(fleet.pipeline(p.id).workers).toBe(p.workers + 2);
+    const ticket = await hook({
+      action: 'open_ticket',
+      pipeline_id: p.id,
+      params: { severity: 'high' },
+      idempotency_key: 'k2',
+    });
+    expect(ticket.statusCode).toBe(200);
+    const tickets = await app.inject({ method: 'GET', url: `${PREFIX}/hooks/healing/tickets` });
+    expect(tickets.json().items).toEqual([
+      expect.objectContaining({ action: 'open_ticket', pipeline_id: p.id, params: { severity: 'high' } }),
+    ]);
+    for (const [body, field] of [
+      [{ ...scale, action: 'retry_stage', idempotency_key: 'k3' }, 'action'],
+      [{ ...scale, params: { delta: 0 }, idempotency_key: 'k4' }, 'params.delta'],
+      [{ ...scale, pipeline_id: undefined }, 'pipeline_id'],
+      [{ ...scale, params: [] }, 'params'],
+    ] as const) {
+      const res = await hook(body);
+      expect(res.statusCode, field).toBe(400);
+      expect(res.json().error).toMatchObject({ code: 'VALIDATION_FAILED', field });
+    }
+    expect((await hook({ ...scale, pipeline_id: 'nope', idempotency_key: 'k5' })).statusCode).toBe(404);
+    expect(fleet.pipeline(p.id).workers).toBe(p.workers + 2);
+  });
 });

@@ -24,7 +24,8 @@ type ExecutionParams = { Params: { execution_id: string } };
  * The FlexiRoaster orchestrator's control API (SEED_API.md) served by the simulated fleet; mount it
  * under any prefix, e.g. `app.register(demoControlApi, { prefix: '/demo/orchestrator/api', fleet })`.
  * Besides the orchestrator's paths it serves `GET /pipelines`, `GET /pipelines/{id}` and
- * `GET /executions/{id}` to inspect the fleet. Errors: `{"error": {"code", "message", "field"}}`.
+ * `GET /executions/{id}` to inspect the fleet, and the infrastructure webhook `POST /hooks/healing`
+ * (scale_workers, tickets, notifications; `GET /hooks/healing/tickets`). Errors: `{"error": {"code", "message", "field"}}`.
  */
 export const demoControlApi: FastifyPluginAsync<ControlApiOptions> = async (app, { fleet }) => {
   // Control calls often carry `Content-Type: application/json` and no body; that is not an error here.
@@ -78,6 +79,9 @@ export const demoControlApi: FastifyPluginAsync<ControlApiOptions> = async (app,
     return fleet.updateDefinition(req.params.pipeline_id, parseDefinitionUpdate(req.body));
   });
   app.get<PipelineParams>('/pipelines/:pipeline_id', async (req) => fleet.pipeline(req.params.pipeline_id));
+  const hooks = new HealingHooks(fleet);
+  app.post('/hooks/healing', async (req) => hooks.receive(req.body));
+  app.get('/hooks/healing/tickets', async () => ({ items: hooks.tickets() }));
   app.get<{ Querystring: Record<string, string | undefined> }>('/pipelines', async (req) => {
     const limit = intParam(req.query.limit, 'limit', 50, 1, 1000);
     const offset = intParam(req.query.offset, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
@@ -85,6 +89,88 @@ export const demoControlApi: FastifyPluginAsync<ControlApiOptions> = async (app,
     return { items: all.slice(offset, offset + limit), total: all.length };
   });
 };
+
+/** A ticket or notification the hook received. */
+export interface HookTicket {
+  action: 'open_ticket' | 'notify';
+  pipeline_id: string;
+  params: Record<string, unknown>;
+  idempotency_key: string;
+  received_at: string;
+}
+
+const HOOK_ACTIONS = ['scale_workers', 'open_ticket', 'notify'];
+
+/**
+ * The demo's infrastructure webhook (what `--webhook-url` points at in production): the webhook
+ * executor's JSON body. It scales a pipeline's workers and keeps tickets and notifications; other
+ * actions are the orchestrator's (400). A repeated idempotency key gets the first answer again.
+ */
+class HealingHooks {
+  private readonly answers = new Map<string, Record<string, unknown>>();
+  private readonly inbox: HookTicket[] = [];
+
+  constructor(private readonly fleet: DemoFleet) {}
+
+  receive(body: unknown): Record<string, unknown> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new ValidationError('body', 'body must be a JSON object');
+    const b = body as Record<string, unknown>;
+    const action = text(b.action, 'action');
+    const pipelineId = text(b.pipeline_id, 'pipeline_id');
+    const key = text(b.idempotency_key, 'idempotency_key');
+    const params = b.params ?? {};
+    if (typeof params !== 'object' || params === null || Array.isArray(params))
+      throw new ValidationError('params', 'params must be a JSON object');
+    if (!HOOK_ACTIONS.includes(action))
+      throw new ValidationError('action', `this hook carries out ${HOOK_ACTIONS.join(', ')}, not ${action}`);
+    const seen = this.answers.get(key);
+    if (seen !== undefined) return { ...seen, repeated: true };
+    this.fleet.pipeline(pipelineId);
+    const p = params as Record<string, unknown>;
+    let answer: Record<string, unknown>;
+    if (action === 'scale_workers') {
+      answer = {
+        ...this.fleet.scaleWorkers(
+          pipelineId,
+          intOr(p.delta, 'params.delta', 1),
+          intOr(p.max, 'params.max', 10),
+        ),
+      };
+    } else {
+      this.inbox.push({
+        action: action as HookTicket['action'],
+        pipeline_id: pipelineId,
+        params: p,
+        idempotency_key: key,
+        received_at: new Date(this.fleet.now()).toISOString(),
+      });
+      answer = {
+        success: true,
+        message: `${action === 'notify' ? 'notification' : 'ticket'} ${this.inbox.length} recorded`,
+      };
+    }
+    this.answers.set(key, answer);
+    return answer;
+  }
+
+  tickets(): HookTicket[] {
+    return [...this.inbox];
+  }
+}
+
+function text(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '')
+    throw new ValidationError(field, `${field} must be a non-empty string`);
+  return value;
+}
+
+function intOr(value: unknown, field: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw new ValidationError(field, `${field} must be an integer ≥ 1`);
+  return value;
+}
 
 function intParam(
   value: string | undefined,

@@ -63,6 +63,8 @@ export interface PipelineSpec {
   sink: Endpoint;
   runtime: 'python' | 'jvm';
   memoryLimitMi: number;
+  /** Workers the pipeline's stages run on at the start; scale_workers adds more. */
+  workers: number;
   createdAt: number;
   initialTimeoutSeconds: number;
   /** Definition versions the pipeline had before the simulation starts (≥ 1). */
@@ -134,6 +136,8 @@ export function buildPipelineSpec(seed: number, index: number, startMs: number):
     sink: endpoint(rng, domain.sink, domain, 'sink'),
     runtime: rng.next() < 0.6 ? 'python' : 'jvm',
     memoryLimitMi: pick(rng, [1024, 2048, 4096, 8192]),
+    // From its own stream, so adding it changed nothing else a seed produces.
+    workers: 2 + (subSeed(seed, 'workers', index) % 3),
     createdAt: startMs - Math.round(uniform(rng, 30, 400)) * DAY,
     initialTimeoutSeconds,
     initialVersions: 1 + rng.int(4),

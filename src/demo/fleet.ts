@@ -1,4 +1,4 @@
-import { NotFoundError, SeededRng, AppError } from '../shared/index.js';
+import { AppError, NotFoundError, SeededRng, ValidationError } from '../shared/index.js';
 import type { TriggerType } from '../domain/index.js';
 import { stageFlags } from './definition.js';
 import { closeDriftsIfFixed, deployDrift, hotfixDrift, publicEpisode } from './drift.js';
@@ -204,6 +204,39 @@ export class DemoFleet {
     return { success: true, message: messages.join('; '), pipeline: p.view() };
   }
 
+  /**
+   * Adds `delta` workers to the pipeline, never past `max`; runs starting from now use them (the
+   * infrastructure side of scale_workers: more memory and CPU for its stages, nothing else).
+   */
+  scaleWorkers(pipelineId: string, delta: number, max: number): ControlResult & { workers: number } {
+    if (!Number.isInteger(delta) || delta < 1)
+      throw new ValidationError('delta', 'delta must be an integer ≥ 1');
+    if (!Number.isInteger(max) || max < 1) throw new ValidationError('max', 'max must be an integer ≥ 1');
+    const p = this.state(pipelineId);
+    const from = p.workers;
+    const to = Math.max(from, Math.min(max, from + delta));
+    if (to === from)
+      return {
+        success: true,
+        workers: from,
+        message: `pipeline ${p.spec.name} already runs ${from} workers (max ${max})`,
+      };
+    p.workers = to;
+    p.emitLog(
+      this.buf,
+      this.nowMs,
+      'INFO',
+      `Pipeline ${p.spec.name} scaled from ${from} to ${to} workers via API`,
+      this.labelsAt(p),
+      'flexiroaster-scheduler',
+    );
+    return {
+      success: true,
+      workers: to,
+      message: `pipeline ${p.spec.name} scaled from ${from} to ${to} workers`,
+    };
+  }
+
   /** Starts a fault episode on a pipeline now (for demos and tests); runs starting from now show it. */
   injectFault(pipelineId: string, fault: FaultKind, durationMs: number | null = null): FaultEpisode {
     if (!FAULT_KINDS.includes(fault)) throw new RangeError(`unknown fault '${fault}'`);
@@ -279,7 +312,16 @@ export class DemoFleet {
           };
     const executionId = stableUuid(`execution:${this.seed}:${p.spec.index}:${seedParts.join(':')}`);
     const rng = new SeededRng(subSeed(this.seed, p.spec.index, 'run', ...seedParts));
-    const steps = planRun({ spec: p.spec, def, startMs: at, executionId, trigger, fault, rng });
+    const steps = planRun({
+      spec: p.spec,
+      def,
+      startMs: at,
+      executionId,
+      trigger,
+      fault,
+      workers: p.workers,
+      rng,
+    });
     const facts = {
       spec: p.spec,
       executionId,

@@ -4,6 +4,7 @@ export { createFleet, DemoFleet } from './fleet.js';
 export { demoControlApi, type ControlApiOptions } from './control-api.js';
 export { createDriver, type DriverOptions, type FleetDriver } from './driver.js';
 export { parseDefinitionUpdate, type DefinitionUpdate } from './definition-update.js';
+export { episodeRecoveries, SLOW_FACTOR, type EpisodeRecovery, type FinishedRun } from './recovery.js';
 export { toDemoWire, toTruth, type TruthEntry } from './wire-form.js';
 export {
   emptyRows,

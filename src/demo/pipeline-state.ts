@@ -22,6 +22,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export class PipelineState {
   readonly versions: DefinitionVersion[] = [];
   active = true;
+  /** Workers the stages run on now (scale_workers raises it; it stays raised). */
+  workers: number;
   updatedAt: number;
   /** Runs not yet finished, in start order. */
   runs: Run[] = [];
@@ -51,6 +53,7 @@ export class PipelineState {
       });
     }
     this.updatedAt = this.current().createdAt;
+    this.workers = spec.workers;
     this.k = Math.ceil(startMs / spec.intervalMs);
   }
 
@@ -176,6 +179,7 @@ export class PipelineState {
       name: spec.name,
       description: spec.description,
       is_active: this.active,
+      workers: this.workers,
       version: cur.version,
       definition: cur.definition,
       timeout_seconds: cur.timeoutSeconds,

@@ -51,6 +51,8 @@ export interface RunInput {
   executionId: string;
   trigger: TriggerType;
   fault: ActiveFault | null;
+  /** Workers the pipeline runs on now (its spec says how many it started with). */
+  workers: number;
   rng: Rng;
 }
 
@@ -102,6 +104,7 @@ export function planRun(input: RunInput): Step[] {
       load,
       records: Math.round(records),
       fault: input.fault,
+      scale: input.workers / spec.workers,
       schemaProblems: j === schemaStage ? problems : [],
       endpoint: endpointOf(spec, stage),
     });

@@ -63,6 +63,11 @@ export interface StageInput {
   /** Records reaching this stage. */
   records: number;
   fault: ActiveFault | null;
+  /**
+   * Workers now / workers the pipeline started with. More workers spread a stage's data (less
+   * memory per worker) and take work off contended ones; they do not touch what other systems do.
+   */
+  scale: number;
   /** Non-empty only for the schema-checking stage when the definition expects another schema. */
   schemaProblems: readonly SchemaProblem[];
   /** The system this stage talks to. */
@@ -92,7 +97,11 @@ export function simulateStage(input: StageInput): StageSim {
     lines: [],
   };
   sim.lines.push({ atMs: 0, level: 'INFO', message: stageStartLine(ctx, sim.records, sim.dataMb) });
-  if (hit?.kind === 'slowdown') slowDown(sim, ctx, 1 + (hit.params.peak - 1) * hit.progress);
+  let contention = 1;
+  if (hit?.kind === 'slowdown') {
+    contention = contended(1 + (hit.params.peak - 1) * hit.progress, input.scale);
+    slowDown(sim, ctx, contention);
+  }
   let memoryPeak: number | null = null;
   if (input.schemaProblems.length > 0) {
     failAt(
@@ -111,7 +120,9 @@ export function simulateStage(input: StageInput): StageSim {
     retry(sim, ctx, 1, stage.max_retries, error.short, uniform(rng, 300, 1500));
     failAt(sim, 1, error);
   } else if (hit?.kind === 'oom') {
-    memoryPeak = rng.next() < 0.85 ? uniform(rng, 96, 100) : uniform(rng, 86, 94.5);
+    // The peak per worker with the original workers; more workers split the stage's data.
+    const need = rng.next() < 0.85 ? uniform(rng, 96, 100) : uniform(rng, 86, 94.5);
+    memoryPeak = Math.max(stage.memory, need / input.scale);
     if (memoryPeak >= 95) {
       sim.lines.push({
         atMs: sim.durationMs * 0.45,
@@ -149,9 +160,18 @@ export function simulateStage(input: StageInput): StageSim {
   } else if (rng.next() < 0.004) {
     failAt(sim, uniform(rng, 0.1, 0.9), genericError(ctx, rng.int(6)));
   }
-  sample(sim, rng, input, memoryPeak);
+  sample(sim, rng, input, memoryPeak, contention);
   finish(sim, ctx);
   return sim;
+}
+
+/**
+ * The duration factor of a stage whose original workers run `factor` times slower (a noisy
+ * neighbour, CPU contention) once `scale` times as many workers share its work: the added ones
+ * are uncontended, work goes to whoever is free, and it never gets faster than normal.
+ */
+export function contended(factor: number, scale: number): number {
+  return Math.max(1, 1 / (1 / factor + Math.max(0, scale - 1)));
 }
 
 function slowDown(sim: StageSim, ctx: LineContext, factor: number): void {
@@ -191,10 +211,18 @@ function failAt(sim: StageSim, frac: number, error: StageError): void {
   sim.error = error;
 }
 
-function sample(sim: StageSim, rng: Rng, input: StageInput, memoryPeak: number | null): void {
+function sample(
+  sim: StageSim,
+  rng: Rng,
+  input: StageInput,
+  memoryPeak: number | null,
+  contention: number,
+): void {
   const { stage } = input.ctx;
   const n = clamp(Math.round(sim.durationMs / SAMPLE_EVERY_MS), memoryPeak === null ? 1 : 3, 6);
-  const cpuBase = stage.cpu * (0.9 + 0.15 * input.load);
+  // A contended worker is busy for longer with the same work: its CPU climbs towards saturation.
+  const busy = stage.cpu * (0.9 + 0.15 * input.load);
+  const cpuBase = busy + (95 - busy) * (1 - 1 / contention);
   const memBase = stage.memory * (0.85 + 0.2 * input.load);
   for (let i = 1; i <= n; i++) {
     const frac = memoryPeak === null ? i / (n + 1) : i / n;

@@ -86,6 +86,8 @@ export interface PipelineView {
   name: string;
   description: string;
   is_active: boolean;
+  /** Workers the stages run on (scale_workers adds them). */
+  workers: number;
   version: number;
   definition: Record<string, unknown>;
   timeout_seconds: number;

@@ -273,6 +273,29 @@ describe('FlexiRoaster executor against the demo control API', () => {
     expect(back?.skip).toBeFalsy();
   });
 
+  it('the webhook executor scales workers through the demo infrastructure hook (a URL known later)', async () => {
+    const id = fleet.pipelines()[0].id;
+    const before = fleet.pipeline(id).workers;
+    const base = app.listeningOrigin;
+    const hook = new WebhookExecutor({
+      url: () => `${base}/demo/orchestrator/api/hooks/healing`,
+      secret: null,
+      clock: new FakeClock(T0),
+      retry: fast,
+    });
+    const scaled = await hook.execute(
+      request({ action: 'scale_workers', pipeline_id: id, params: { delta: 2, max: 10 } }),
+      never(),
+    );
+    expect(scaled).toMatchObject({ ok: true, status_code: 200 });
+    expect(fleet.pipeline(id).workers).toBe(before + 2);
+    const refused = await hook.execute(
+      request({ action: 'restart_worker', pipeline_id: id, idempotency_key: 'k9' }),
+      never(),
+    );
+    expect(refused).toMatchObject({ ok: false, status_code: 400, attempts: 1 });
+  });
+
   it('answers failed without a call when the action cannot be mapped', async () => {
     const r = await exec.execute(request({ action: 'terminate_execution', execution_id: null }), never());
     expect(r).toMatchObject({

@@ -4,7 +4,8 @@ import type { Clock } from '../../shared/index.js';
 import { callWithRetry, DEFAULT_RETRY_POLICY, type RetryPolicy } from './http-call.js';
 
 export interface WebhookExecutorOptions {
-  url: string;
+  /** Where to POST; a function when it is known only later (the demo's own hook, once the service listens). */
+  url: string | (() => string);
   /** Signs every call (HMAC-SHA256); without one calls go unsigned. */
   secret: string | null;
   clock: Clock;
@@ -55,7 +56,11 @@ export class WebhookExecutor implements ActionExecutor {
     const { secret, clock } = this.options;
     return callWithRetry(
       this.name,
-      { method: 'POST', url: this.options.url, body },
+      {
+        method: 'POST',
+        url: typeof this.options.url === 'string' ? this.options.url : this.options.url(),
+        body,
+      },
       () => {
         const timestamp = String(Math.floor(clock.now() / 1000));
         return {
