@@ -35,7 +35,12 @@ import { PipelineContexts, type PredictionCatalog } from './prediction-context.j
 import { ModelCache, type PredictionRegistry } from './prediction-models.js';
 import { PreflightPlanner, RetrainSchedule, checkCron } from './prediction-schedule.js';
 import { durationDraft, failureDraft, storeTrainingSet } from './prediction-training.js';
-import { PredictionWriter } from './prediction-writer.js';
+import {
+  PredictionWriter,
+  type PredictionWriterOptions,
+  type PredictionWriterStats,
+} from './prediction-writer.js';
+import type { HistoryConsumer } from './rebuild.js';
 import { RunHistory } from './run-history.js';
 
 export interface PredictionServiceOptions {
@@ -55,6 +60,8 @@ export interface PredictionServiceOptions {
   actPrecision?: number;
   /** Seed of training's random choices. @default 42 */
   seed?: number;
+  /** Batching and the in-memory bound of the prediction records (see PredictionWriter). */
+  recording?: PredictionWriterOptions;
 }
 
 export interface PredictionServiceDeps {
@@ -157,7 +164,7 @@ export class PredictionService {
   private readonly listeners = new Set<PredictionListener>();
   private readonly scored = new Set<string>();
   private background: Promise<void> = Promise.resolve();
-  private readonly o: Required<Omit<PredictionServiceOptions, 'retrainCron'>> & {
+  private readonly o: Required<Omit<PredictionServiceOptions, 'retrainCron' | 'recording'>> & {
     retrainCron: string | null;
   };
   private status: Omit<TrainingStatus, 'retrain_cron' | 'next_run_at'> = {
@@ -191,6 +198,7 @@ export class PredictionService {
       deps.predictions,
       deps.insights,
       warn('prediction: storing predictions failed'),
+      o.recording,
     );
     this.planner = new PreflightPlanner(this.o.preflightLeadMs, (pipelineId, err) =>
       deps.onError?.(
@@ -202,10 +210,12 @@ export class PredictionService {
       this.o.retrainCron === null ? null : new RetrainSchedule(this.o.retrainCron, deps.clock.now());
   }
 
-  /** Reads the recent finished runs from the store into memory (the features' history). */
-  async start(): Promise<void> {
-    const since = this.deps.clock.now() - this.o.historyMs - DAY_MS;
-    for await (const page of this.deps.events.scanSince(since)) for (const e of page) this.history.observe(e);
+  /** The start-up replay's part (see openHistoryReplay): the recent finished runs (the features' history). */
+  warmStart(): HistoryConsumer {
+    return {
+      sinceMs: this.deps.clock.now() - this.o.historyMs - DAY_MS,
+      observe: (e) => void this.history.observe(e),
+    };
   }
 
   /** Subscribes to every prediction made; returns the unsubscribe. A throwing listener is reported, never fatal. */
@@ -338,6 +348,11 @@ export class PredictionService {
       retrain_cron: this.o.retrainCron,
       next_run_at: iso(this.retrainSchedule?.next ?? null),
     };
+  }
+
+  /** How recording the predictions goes: rows pending, written, dropped under overload, failed. */
+  recording(): PredictionWriterStats {
+    return this.writer.counts();
   }
 
   listPredictions(q: PredictionListQuery): Promise<Page<PredictionRow>> {

@@ -6,61 +6,158 @@ import type {
   RunOutcome,
   RunStart,
 } from '../ports/index.js';
-import { toError } from '../shared/index.js';
+import { AppError, toError } from '../shared/index.js';
+
+export interface PredictionWriterOptions {
+  /**
+   * Most prediction rows per write (one transaction); this many buffered rows start a write without
+   * waiting for the next flush. Small writes keep each one's serialisation short on the event loop.
+   * @default 200
+   */
+  batchSize?: number;
+  /**
+   * Most rows held in memory and not yet stored; past it, a prediction's rows are dropped (counted
+   * and reported at the next flush), so a database that cannot keep up never grows the heap.
+   * @default 50_000
+   */
+  capacity?: number;
+}
+
+/** What the writer did so far. */
+export interface PredictionWriterStats {
+  /** Rows waiting or being written. */
+  pending: number;
+  /** Rows stored. */
+  written: number;
+  /** Rows refused because `capacity` rows were pending. */
+  dropped: number;
+  /** Rows whose write failed (reported through onError). */
+  failed: number;
+}
+
+interface Generation {
+  rows: PredictionRow[];
+  starts: RunStart[];
+  outcomes: RunOutcome[];
+  insights: InsightRow[];
+}
+
+const empty = (): Generation => ({ rows: [], starts: [], outcomes: [], insights: [] });
 
 /**
- * Gathers predictions, run starts, outcomes and insights in memory and writes them in batches (one
- * transaction per batch, in arrival order), so scoring never waits for the database. A batch that
- * fails is reported and dropped: predictions are a record, not the decision itself.
+ * Gathers predictions, run starts, outcomes and insights in memory and writes them off the request
+ * path, so scoring never waits for the database. A flush takes everything gathered so far and writes
+ * its rows in batches of `batchSize` (one transaction each, in arrival order), the run starts and
+ * outcomes with the last batch (after the rows they may update), then the insights. A write that
+ * fails is reported and counted: predictions are a record, not the decision itself. At most
+ * `capacity` rows wait; more are dropped, counted and reported, never silently.
  */
 export class PredictionWriter {
-  private rows: PredictionRow[] = [];
-  private starts: RunStart[] = [];
-  private outcomes: RunOutcome[] = [];
-  private insights: InsightRow[] = [];
+  private next: Generation = empty();
   private chain: Promise<void> = Promise.resolve();
+  /** The flush that will take `next`, while it has not started yet. */
+  private queued: Promise<void> | null = null;
+  private inFlight = 0;
+  private readonly stats = { written: 0, dropped: 0, failed: 0 };
+  private droppedUnreported = 0;
+  private readonly batchSize: number;
+  private readonly capacity: number;
 
   constructor(
     private readonly store: PredictionStore,
     private readonly insightStore: InsightStore,
     private readonly onError: (err: Error) => void,
-    /** Buffered rows that start a write without waiting for the next flush. */
-    private readonly batchSize = 500,
-  ) {}
+    options: PredictionWriterOptions = {},
+  ) {
+    this.batchSize = Math.max(1, options.batchSize ?? 200);
+    this.capacity = Math.max(1, options.capacity ?? 50_000);
+  }
 
+  /** Buffers one prediction's rows (kept or dropped together); a full batch starts a write. */
   addRows(rows: readonly PredictionRow[]): void {
-    for (const r of rows) this.rows.push(r);
-    if (this.rows.length >= this.batchSize) void this.flush();
+    if (this.pending() + rows.length > this.capacity) {
+      this.stats.dropped += rows.length;
+      this.droppedUnreported += rows.length;
+      return;
+    }
+    for (const r of rows) this.next.rows.push(r);
+    if (this.next.rows.length >= this.batchSize) void this.flush();
   }
 
   addStart(start: RunStart): void {
-    this.starts.push(start);
+    this.next.starts.push(start);
   }
 
   addOutcome(outcome: RunOutcome): void {
-    this.outcomes.push(outcome);
+    this.next.outcomes.push(outcome);
   }
 
   addInsight(insight: InsightRow): void {
-    this.insights.push(insight);
+    this.next.insights.push(insight);
   }
 
-  /** Writes everything gathered so far; resolves once it (and every earlier batch) is stored. */
+  /** Counts so far; `pending` = buffered + being written. */
+  counts(): PredictionWriterStats {
+    return { pending: this.pending(), ...this.stats };
+  }
+
+  /**
+   * Writes everything gathered so far; resolves once it (and every earlier write) is stored or
+   * reported. Reports rows dropped since the last flush.
+   */
   flush(): Promise<void> {
-    const batch = { rows: this.rows, starts: this.starts, outcomes: this.outcomes };
-    const insights = this.insights;
-    this.rows = [];
-    this.starts = [];
-    this.outcomes = [];
-    this.insights = [];
-    this.chain = this.chain.then(async () => {
+    if (this.droppedUnreported > 0) {
+      const n = this.droppedUnreported;
+      this.droppedUnreported = 0;
+      this.onError(
+        new AppError(
+          'OVERLOADED',
+          `${n} prediction rows not recorded: ${this.capacity} rows were waiting for the database (${this.stats.dropped} dropped in all)`,
+        ),
+      );
+    }
+    if (this.queued === null) {
+      const run = this.chain.then(() => {
+        this.queued = null;
+        const g = this.next;
+        this.next = empty();
+        this.inFlight = g.rows.length;
+        return this.write(g);
+      });
+      this.queued = run;
+      this.chain = run;
+    }
+    return this.queued;
+  }
+
+  private pending(): number {
+    return this.next.rows.length + this.inFlight;
+  }
+
+  private async write(g: Generation): Promise<void> {
+    const batches = Math.max(1, Math.ceil(g.rows.length / this.batchSize));
+    for (let b = 0; b < batches; b++) {
+      const rows = g.rows.slice(b * this.batchSize, (b + 1) * this.batchSize);
+      const last = b === batches - 1;
       try {
-        await this.store.write(batch);
-        if (insights.length > 0) await this.insightStore.upsert(insights);
+        await this.store.write({
+          rows,
+          starts: last ? g.starts : [],
+          outcomes: last ? g.outcomes : [],
+        });
+        this.stats.written += rows.length;
       } catch (err) {
+        this.stats.failed += rows.length;
         this.onError(toError(err));
+      } finally {
+        this.inFlight -= rows.length;
       }
-    });
-    return this.chain;
+    }
+    if (g.insights.length === 0) return;
+    try {
+      await this.insightStore.upsert(g.insights);
+    } catch (err) {
+      this.onError(toError(err));
+    }
   }
 }
