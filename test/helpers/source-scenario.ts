@@ -65,11 +65,16 @@ export interface ConsumerChild {
   exited: Promise<void>;
 }
 
-/** Starts the consumer in a child process. */
-export function startConsumer(env: ScenarioEnv, mode: string): ConsumerChild {
+/** Starts the consumer in a child process (`extra`: more environment, e.g. SOURCE_BATCH). */
+export function startConsumer(
+  env: ScenarioEnv,
+  mode: string,
+  extra: Record<string, string> = {},
+): ConsumerChild {
   const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
     env: {
       ...process.env,
+      ...extra,
       STORE_DATA_DIR: env.dataDir,
       STORE_DATABASE_URL: env.db.url,
       SOURCE_URL: env.db.url,

@@ -21,8 +21,8 @@ import {
 export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): Promise<void> {
   const skip = (await postgresUnavailable()) ?? (mode === 'replication' ? await logicalUnavailable() : null);
   const running: ConsumerChild[] = [];
-  const start = (env: ScenarioEnv) => {
-    const child = startConsumer(env, mode);
+  const start = (env: ScenarioEnv, extra?: Record<string, string>) => {
+    const child = startConsumer(env, mode, extra);
     running.push(child);
     return child;
   };
@@ -143,6 +143,36 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
         expect(acknowledged).toBe(true);
         const last = seen[seen.length - 1];
         expect(last.confirmed).toBe(last.checkpoint);
+      },
+      30_000,
+    );
+
+    it.runIf(mode === 'triggers')(
+      'reads the outbox in numeric order across a change in the number of digits',
+      async () => {
+        // Entry ids 9995…10014 in one transaction, batches of 7: ordered as text, "10000" would
+        // come first and the batch after it would start past 9995…9999.
+        const [pipeline] = await seedPipelines(env.db.url, 1);
+        const logs = async () => (await storedState(env.db.url)).filter((s) => s.kind === 'log').length;
+        const child = start(env, { SOURCE_BATCH: '7' });
+        expect(await waitFor(async () => child.lastHealth?.connected === true, 15_000)).toBe(true);
+        const before = await logs();
+        await withClient(env.db.url, async (c) => {
+          const { rows } = await c.query<{ n: string }>(
+            `SELECT coalesce(max(id), 0)::text AS n FROM flexiroaster_ai.source_outbox`,
+          );
+          const restart = 10 ** String(Number(rows[0].n) + 5).length - 5;
+          await c.query(`ALTER TABLE flexiroaster_ai.source_outbox ALTER COLUMN id RESTART WITH ${restart}`);
+          await c.query(
+            `INSERT INTO logs (level, service, pipeline_id, message)
+             SELECT 'INFO', 'digits', $1, 'n' || g FROM generate_series(1, 20) g`,
+            [pipeline.id],
+          );
+        });
+        const all = await waitFor(async () => (await logs()) === before + 20, 15_000);
+        child.proc.kill('SIGTERM');
+        await child.exited;
+        expect(all).toBe(true);
       },
       30_000,
     );

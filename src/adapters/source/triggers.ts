@@ -117,37 +117,92 @@ export class TriggerRunner {
       pos = { txid, id, copy: null };
       await save(null);
     }
+    await this.drain(pos, ctl);
+  }
+
+  /**
+   * Reads the outbox after `from` until stopped. The next batch is fetched while the current one is
+   * stored, and the outbox range a checkpoint covers is deleted while the next batch is stored:
+   * neither read nor delete waits on the store, and the checkpoint still follows durability.
+   */
+  private async drain(from: OutboxPosition, ctl: RunControl): Promise<void> {
     const limit = this.o.batchSize ?? 5000;
-    while (!ctl.stopped()) {
-      const roundStart = ctl.now();
-      const { rows } = await this.o.source.query<{ txid: string; id: string; table_name: string; row: Row }>(
-        `SELECT txid::text AS txid, id::text AS id, table_name, row FROM ${OUTBOX}
-         WHERE source_schema = $1 AND txid < pg_snapshot_xmin(pg_current_snapshot())
-           AND (txid, id) > ($2::xid8, $3::bigint)
-         ORDER BY txid, id LIMIT $4`,
-        [this.o.schema, pos.txid, pos.id, limit],
-      );
-      if (rows.length > 0) {
-        await this.o.applier.apply(group(rows));
+    let pos = from;
+    let next: Promise<OutboxRead> | null = null;
+    let cleanup: Promise<unknown> = Promise.resolve();
+    try {
+      while (!ctl.stopped()) {
+        const { rows, startedAt } = settle(await (next ?? this.read(pos, limit, ctl)));
+        next = null;
+        if (rows.length === 0) {
+          ctl.caughtUp(startedAt);
+          await ctl.sleep(this.o.intervalMs);
+          continue;
+        }
         const last = rows[rows.length - 1];
+        const done: OutboxPosition = { txid: last.txid, id: last.id, copy: null };
+        if (rows.length === limit) next = this.read(done, limit, ctl);
+        await this.o.applier.apply(group(rows));
+        await writeCheckpoint(this.o.store, this.o.name, this.mode, done);
+        // Only the range just made durable: a delete from the start would walk every dead entry
+        // left by the earlier ones (a queue table's quadratic trap). A crash leaves a range behind;
+        // the delete at each start removes it.
         const prev = pos;
-        pos = { txid: last.txid, id: last.id, copy: null };
-        await writeCheckpoint(this.o.store, this.o.name, 'triggers', pos);
-        // Only the batch just made durable: a delete from the start would walk every dead entry
-        // left by the earlier ones (a queue table's quadratic trap). A crash leaves a batch behind;
-        // the next full pass from the start (each start) removes it.
-        await this.o.source.query(
+        await cleanup;
+        cleanup = this.o.source.query(
           `DELETE FROM ${OUTBOX} WHERE source_schema = $1 AND (txid, id) > ($2::xid8, $3::bigint)
              AND (txid, id) <= ($4::xid8, $5::bigint)`,
-          [this.o.schema, prev.txid, prev.id, pos.txid, pos.id],
+          [this.o.schema, prev.txid, prev.id, done.txid, done.id],
         );
+        pos = done;
+        if (rows.length < limit) {
+          ctl.caughtUp(startedAt);
+          await ctl.sleep(this.o.intervalMs);
+        }
       }
-      if (rows.length < limit) {
-        ctl.caughtUp(roundStart);
-        await ctl.sleep(this.o.intervalMs);
-      }
+      await cleanup;
+    } finally {
+      // Nothing left running (or rejecting unhandled) after a failure or a stop.
+      await Promise.allSettled([next, cleanup]);
     }
   }
+
+  /** One outbox batch after `after`, up to the oldest running transaction; never rejects. */
+  private read(after: OutboxPosition, limit: number, ctl: RunControl): Promise<OutboxRead> {
+    const startedAt = ctl.now();
+    return this.o.source
+      .query<OutboxRow>(
+        `SELECT o.txid::text AS txid, o.id::text AS id, o.table_name, o.row FROM ${OUTBOX} o
+         WHERE o.source_schema = $1 AND o.txid < pg_snapshot_xmin(pg_current_snapshot())
+           AND (o.txid, o.id) > ($2::xid8, $3::bigint)
+         ORDER BY o.txid, o.id LIMIT $4`,
+        [this.o.schema, after.txid, after.id, limit],
+      )
+      .then(
+        ({ rows }) => ({ rows, startedAt, error: null }),
+        (error: unknown) => ({ rows: [], startedAt, error }),
+      );
+  }
+}
+
+/** An outbox entry as read (ids as text: xid8 and bigint exceed a JS number). */
+interface OutboxRow extends Record<string, unknown> {
+  txid: string;
+  id: string;
+  table_name: string;
+  row: Row;
+}
+
+/** A batch read; everything committed before `startedAt` and not yet read is in it or later ones. */
+interface OutboxRead {
+  rows: OutboxRow[];
+  startedAt: number;
+  error: unknown;
+}
+
+function settle(read: OutboxRead): OutboxRead {
+  if (read.error !== null) throw read.error;
+  return read;
 }
 
 function group(rows: readonly { table_name: string; row: Row }[]) {
