@@ -9,6 +9,7 @@
  * 127.0.0.1:4222 (NATS_URL). Each run uses a scratch database (and stream) and drops it.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -77,6 +78,7 @@ async function backlog(): Promise<void> {
     let events = 0;
     // Replication and triggers consume the backlog as changes: the slot or triggers exist first.
     let run = mode === 'poll' ? null : await consumer(db.url, service, (e) => (events += e.length));
+    if (run !== null) await setUpDone(db.url);
     await run?.stop();
     const t0 = Date.now();
     await loadBacklog(db.url, rows);
@@ -88,11 +90,20 @@ async function backlog(): Promise<void> {
         ),
       )
     ).rows[0].n;
+    // Distinct identities, so that a lost row never hides behind a row read twice.
+    const keys = new Set<string>();
     events = 0;
+    const cpu0 = process.cpuUsage();
+    const pg0 = await serverCpu(db.url, db.name);
     const start = Date.now();
-    run = await consumer(db.url, service, (e) => (events += e.length));
-    while (events < Number(expected)) await sleep(50);
+    run = await consumer(db.url, service, (e) => {
+      events += e.length;
+      for (const x of e) keys.add(x.key);
+    });
+    while (keys.size < Number(expected)) await sleep(50);
     const s = (Date.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const pg1 = await serverCpu(db.url, db.name);
     await run.stop();
     console.log(
       JSON.stringify({
@@ -102,12 +113,55 @@ async function backlog(): Promise<void> {
         load_s: loadS,
         consume_s: s,
         rows_per_s: Math.round(Number(expected) / s),
+        read_twice: events - keys.size,
+        node_cpu_s: (cpu.user + cpu.system) / 1e6,
+        server_cpu_s: cpuSince(pg0, pg1),
       }),
     );
   } finally {
     await service.close();
     await db.drop();
   }
+}
+
+/** Waits until the first consumer finished its initial copy (the backlog then comes as changes). */
+async function setUpDone(url: string): Promise<void> {
+  for (;;) {
+    const { rows } = await withClient(url, (c) =>
+      c.query(
+        `SELECT 1 FROM flexiroaster_ai.source_checkpoints WHERE source = 'bench' AND position->'copy' = 'null'::jsonb`,
+      ),
+    );
+    if (rows.length > 0) return;
+    await sleep(50);
+  }
+}
+
+/**
+ * CPU seconds used so far by each server process of the database (backends, walsender), from
+ * /proc: what the consumer costs the server, less noisy than wall time on a shared machine.
+ */
+async function serverCpu(url: string, name: string): Promise<Map<number, number>> {
+  const { rows } = await withClient(url, (c) =>
+    c.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    ),
+  );
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+    if (stat === null) continue;
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+  }
+  return out;
+}
+
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let s = 0;
+  for (const [pid, t] of after) s += t - (before.get(pid) ?? 0);
+  return Math.round(s * 100) / 100;
 }
 
 async function lag(): Promise<void> {
