@@ -1,18 +1,35 @@
 // Self-healing benchmark: the demo fleet with fault injection over simulated time, the real loop
-// (runbooks, guards, FlexiRoaster executor over HTTP against the fleet's control API, verification),
-// once acting and once with the kill switch on (same seed: the same faults). Reports, per fault type,
-// the mean time to recovery (episode start → end as the fleet sees it) with and without the loop,
-// and the actions taken.
+// (runbooks, guards, the FlexiRoaster executor over HTTP against the fleet's control API and the
+// webhook executor against the demo's infrastructure hook, verification), once acting and once with
+// the kill switch on (same seed: the same faults). Reports, per fault type, the time to recovery
+// (fault start → the pipeline runs healthy again, judged on its runs: src/demo/recovery.ts) and the
+// failed runs meanwhile, with and without the loop, and the actions taken.
 //
 //   npx tsx bench/healing.ts [--seed 7] [--pipelines 8] [--hours 12] [--fault-rate 0.25] [--step-minutes 1]
 //     [--approve]   (an operator approves every approval request at the next tick)
+//     [--trace]     (every action on stderr: minutes into its episode, runbook, status, reason)
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
-import { FlexiRoasterExecutor, SqlAnomalyStore, openStore } from '../src/adapters/index.js';
+import {
+  FlexiRoasterExecutor,
+  SqlAnomalyStore,
+  SqlTemplateStore,
+  WebhookExecutor,
+  openStore,
+} from '../src/adapters/index.js';
+import { LogMiningService } from '../src/app/log-mining.js';
 import { composeHealing } from '../src/compose-healing.js';
-import { createFleet, demoControlApi, type DemoFleet, type FaultEpisode } from '../src/demo/index.js';
+import {
+  createFleet,
+  demoControlApi,
+  episodeRecoveries,
+  type DemoFleet,
+  type EpisodeRecovery,
+  type FaultEpisode,
+  type FinishedRun,
+} from '../src/demo/index.js';
 import { SHIPPED_RUNBOOKS, loadRunbooks } from '../src/healing-options.js';
 import { MonitoringEngine } from '../src/monitoring/index.js';
 import type { PipelineCatalog, PipelineInfo } from '../src/ports/index.js';
@@ -29,6 +46,7 @@ const { values } = parseArgs({
     'step-minutes': { type: 'string', default: '1' },
     'fault-rate': { type: 'string', default: '0.25' },
     approve: { type: 'boolean', default: false },
+    trace: { type: 'boolean', default: false },
   },
 });
 const MIN = 60_000;
@@ -69,9 +87,19 @@ function fleetCatalog(fleet: DemoFleet): PipelineCatalog {
   };
 }
 
+interface ActionSeen {
+  action: string;
+  status: string;
+  pipeline_id: string;
+  created_at: number;
+  runbook: string | null;
+  reason: string | null;
+}
+
 interface RunResult {
   episodes: FaultEpisode[];
-  actions: { action: string; status: string; pipeline_id: string; created_at: number }[];
+  recoveries: Map<string, EpisodeRecovery>;
+  actions: ActionSeen[];
   wallSeconds: number;
 }
 
@@ -90,7 +118,18 @@ async function run(acting: boolean): Promise<RunResult> {
   const base = await control.listen({ host: '127.0.0.1', port: 0 });
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-healing-'));
   const store = await openStore({ dataDir, inMemory: true, clock });
-  const engine = new MonitoringEngine({ windowMs: 60 * MIN, maxEventsPerPipeline: 5000, clock });
+  // Error patterns named by the log miner's templates and signatures, as in serve.
+  const mining = await LogMiningService.open({
+    store: new SqlTemplateStore(store.sql),
+    clock,
+    windowMs: 60 * MIN,
+  });
+  const engine = new MonitoringEngine({
+    windowMs: 60 * MIN,
+    maxEventsPerPipeline: 5000,
+    clock,
+    errorPatterns: mining.namer,
+  });
   const healing = await composeHealing({
     sql: store.sql,
     clock,
@@ -103,7 +142,10 @@ async function run(acting: boolean): Promise<RunResult> {
       runbookSource: SHIPPED_RUNBOOKS,
       guards: { defaultMode: 'live' },
       killSwitchFlag: !acting,
-      executors: (catalog) => [new FlexiRoasterExecutor({ baseUrl: `${base}/api`, catalog })],
+      executors: (catalog) => [
+        new FlexiRoasterExecutor({ baseUrl: `${base}/api`, catalog }),
+        new WebhookExecutor({ url: `${base}/api/hooks/healing`, secret: null, clock }),
+      ],
       intervalMs: MIN,
       service: { verifyDeadlineMs: 30 * MIN },
       owner: 'bench',
@@ -112,10 +154,22 @@ async function run(acting: boolean): Promise<RunResult> {
   });
   const step = Number(values['step-minutes']) * MIN;
   const end = START + Number(values.hours) * 60 * MIN;
+  const runs: FinishedRun[] = [];
   for (let t = START + step; t <= end; t += step) {
     const { events } = fleet.advanceTo(t);
+    for (const e of events)
+      if (e.kind === 'execution' && e.status !== 'running' && e.started_at !== null)
+        runs.push({
+          pipeline_id: e.pipeline_id,
+          started_at: e.started_at,
+          finished_at: e.completed_at ?? e.event_time,
+          status: e.status === 'completed' ? 'completed' : e.status === 'failed' ? 'failed' : 'cancelled',
+          stage_failures: e.stage_failures,
+          duration_seconds: e.duration_seconds,
+        });
     clock.set(t);
     const accepted = events.map((event) => ({ event, decision: engine.apply(event) }));
+    mining.onAccepted(accepted);
     healing.service.onAccepted(accepted);
     await healing.service.tick();
     if (values.approve)
@@ -128,13 +182,18 @@ async function run(acting: boolean): Promise<RunResult> {
     status: a.status,
     pipeline_id: a.pipeline_id,
     created_at: a.created_at,
+    runbook: a.runbook,
+    reason: a.reason,
   }));
   await healing.service.stop();
   await control.close();
   await store.close();
   await rm(dataDir, { recursive: true, force: true });
+  const episodes = fleet.episodes().filter((e) => e.end <= end);
+  const recoveries = new Map(episodeRecoveries(fleet.episodes(), runs, end).map((r) => [r.fault_id, r]));
   return {
-    episodes: fleet.episodes().filter((e) => e.end <= end),
+    episodes,
+    recoveries,
     actions,
     wallSeconds: (Date.now() - t0) / 1000,
   };
@@ -151,26 +210,52 @@ say(
 const off = await run(false);
 const on = await run(true);
 const kinds = [...new Set(on.episodes.map((e) => e.fault))].sort();
+/** The episode an action belongs to: the latest of its pipeline that started at or before it. */
+function episodeOf(a: ActionSeen): FaultEpisode | undefined {
+  return on.episodes
+    .filter((e) => e.pipeline_id === a.pipeline_id && e.start <= a.created_at)
+    .sort((x, y) => y.start - x.start)[0];
+}
 const lines = [
-  '| fault | episodes | MTTR without loop (min) | MTTR with loop (min) | actions executed (per episode) | succeeded | failed | unsupported |',
-  '|---|---|---|---|---|---|---|---|',
+  '| fault | episodes (impacted) | MTTR without loop (min) | MTTR with loop (min) | not recovered without / with | failed runs without | failed runs with | actions executed (per episode) | succeeded | failed | unsupported | actions |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 for (const kind of kinds) {
   const eps = on.episodes.filter((e) => e.fault === kind);
-  const base = off.episodes.filter((e) => e.fault === kind);
-  const during = on.actions.filter((a) =>
-    eps.some((e) => e.pipeline_id === a.pipeline_id && a.created_at >= e.start && a.created_at <= e.end),
-  );
+  // Episodes that did harm without the loop; the loop is judged on the same ones.
+  const hit = eps.filter((e) => off.recoveries.get(e.fault_id)?.impacted === true);
+  const ttr = (r: RunResult) =>
+    mean(hit.map((e) => (r.recoveries.get(e.fault_id)?.time_to_recover_ms ?? 0) / MIN));
+  const unrecovered = (r: RunResult) =>
+    hit.filter((e) => r.recoveries.get(e.fault_id)?.recovered_at === null).length;
+  const failedRuns = (r: RunResult) =>
+    eps.reduce((s, e) => s + (r.recoveries.get(e.fault_id)?.failed_runs ?? 0), 0);
+  const during = on.actions.filter((a) => episodeOf(a)?.fault === kind);
   const count = (s: string) => during.filter((a) => a.status === s).length;
+  const kindsOf = new Map<string, number>();
+  for (const a of during) kindsOf.set(a.action, (kindsOf.get(a.action) ?? 0) + 1);
+  const named = [...kindsOf]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   lines.push(
-    `| ${kind} | ${eps.length} | ${f1(mean(base.map((e) => (e.end - e.start) / MIN)))} | ${f1(mean(eps.map((e) => (e.end - e.start) / MIN)))} | ${during.length} (${f1(during.length / Math.max(1, eps.length))}) | ${count('succeeded')} | ${count('failed')} | ${count('unsupported')} |`,
+    `| ${kind} | ${eps.length} (${hit.length}) | ${f1(ttr(off))} | ${f1(ttr(on))} | ${unrecovered(off)} / ${unrecovered(on)} | ${failedRuns(off)} | ${failedRuns(on)} | ${during.length} (${f1(during.length / Math.max(1, eps.length))}) | ${count('succeeded')} | ${count('failed')} | ${count('unsupported')} | ${named || '—'} |`,
   );
 }
+if (values.trace)
+  for (const a of [...on.actions].sort((x, y) => x.created_at - y.created_at)) {
+    const e = episodeOf(a);
+    const into = e === undefined ? '–' : `${e.fault} +${((a.created_at - e.start) / MIN).toFixed(0)}m`;
+    say(`${a.pipeline_id.slice(0, 8)} ${into} ${a.runbook} ${a.action} ${a.status}: ${a.reason ?? ''}`);
+  }
+const outside = on.actions.filter((a) => episodeOf(a) === undefined).length;
 const byAction = new Map<string, number>();
 for (const a of on.actions)
   byAction.set(`${a.action} ${a.status}`, (byAction.get(`${a.action} ${a.status}`) ?? 0) + 1);
 console.log(lines.join('\n'));
-console.log(`\nall actions: ${[...byAction].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+console.log(
+  `\nall actions: ${[...byAction].map(([k, n]) => `${k} ${n}`).join(', ')}; before any episode: ${outside}`,
+);
 console.log(
   `wall: ${off.wallSeconds.toFixed(0)} s without, ${on.wallSeconds.toFixed(0)} s with; load after: ${loadavg()
     .map((l) => l.toFixed(2))

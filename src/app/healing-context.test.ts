@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelineInfo } from '../ports/index.js';
-import { pipelineContext } from './healing-context.js';
+import { buildHealingContext, pipelineContext } from './healing-context.js';
 import { RunTracker } from './healing-runs.js';
 
 const info = (over: Partial<PipelineInfo> = {}): PipelineInfo => ({
@@ -83,5 +83,29 @@ describe('healing context', () => {
       { status: 'running', started_at: 19_000, finished_at: null },
     ]);
     expect(runs.stages('p1')).toEqual([{ id: 's2', name: 'enrich', is_critical: false }]);
+    // Minutes since the latest run started (e2 at 19 s), for the resume runbook.
+    const at = 19_000 + 31 * 60_000;
+    const ctx = buildHealingContext({
+      pipelineId: 'p1',
+      trigger: { kind: 'tick', id: 't', at },
+      info: info({ is_active: false }),
+      snapshot: undefined,
+      runs,
+      anomaly: null,
+      incident: null,
+      prediction: null,
+    });
+    expect(ctx.pipeline).toMatchObject({ is_active: false, idle_minutes: 31 });
+    const unseen = buildHealingContext({
+      pipelineId: 'p2',
+      trigger: { kind: 'tick', id: 't', at },
+      info: null,
+      snapshot: undefined,
+      runs,
+      anomaly: null,
+      incident: null,
+      prediction: null,
+    });
+    expect(unseen.pipeline.idle_minutes).toBeUndefined();
   });
 });

@@ -13,6 +13,8 @@ import type { PipelineSnapshot } from '../monitoring/index.js';
 import type { AnomalyRow, IncidentRow, PipelineInfo } from '../ports/index.js';
 import type { RunTracker } from './healing-runs.js';
 
+const MIN = 60_000;
+
 /** Tags that mark a pipeline critical (runbooks never pause or skip in a critical pipeline). */
 export const CRITICAL_TAGS: readonly string[] = ['critical', 'tier-1'];
 
@@ -35,8 +37,11 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 export function buildHealingContext(p: ContextParts): HealingContext {
   const failure = p.runs.lastFailure(p.pipelineId);
   const kpis = p.snapshot === undefined ? null : kpisFromSnapshot(p.snapshot);
+  const pipeline = pipelineContext(p.pipelineId, p.info, p.runs.stages(p.pipelineId));
+  const lastStart = Math.max(...p.runs.runsSince(p.pipelineId, -Infinity).map((r) => r.started_at));
+  if (Number.isFinite(lastStart)) pipeline.idle_minutes = Math.max(0, (p.trigger.at - lastStart) / MIN);
   return {
-    pipeline: pipelineContext(p.pipelineId, p.info, p.runs.stages(p.pipelineId)),
+    pipeline,
     trigger: p.trigger,
     snapshot: kpis,
     anomaly: p.anomaly,

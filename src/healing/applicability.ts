@@ -12,14 +12,23 @@ export function targetStage(spec: ActionSpec, ctx: HealingContext): string | nul
 
 /**
  * Why the action cannot be taken in this context, or null when it can: no retry when the dominant
- * error is one a retry never fixes, no skip of a critical (or unknown) stage, nothing to terminate, pause or resume.
+ * error is one a retry never fixes or the pipeline is paused, no skip of a critical (or unknown)
+ * stage, no rollback without an earlier version or of a paused pipeline, nothing to terminate, pause
+ * or resume.
  */
 export function notApplicable(spec: ActionSpec, ctx: HealingContext): string | null {
   switch (spec.action) {
     case 'retry_stage': {
+      // The orchestrator starts no run of a paused pipeline (409).
+      if (!ctx.pipeline.is_active) return 'the pipeline is paused';
       const permanent = retryBlocker(ctx.signatures);
       return permanent === null ? null : `a ${permanent} error is not worth retrying`;
     }
+    case 'rollback_pipeline':
+      if (ctx.pipeline.version !== null && ctx.pipeline.version <= 1)
+        return 'the pipeline has no earlier definition version';
+      // Its next runs judge a rollback; a paused pipeline has none.
+      return ctx.pipeline.is_active ? null : 'the pipeline is paused';
     case 'skip_stage': {
       const name = targetStage(spec, ctx);
       if (name === null) return 'no failing stage known to skip';

@@ -50,7 +50,10 @@ describe('shipped runbooks', () => {
       signatures: [{ signature: 'schema_mismatch', count: 6 }],
       failing_stage: 'transform',
     });
+    // Version 1: nothing to roll back to.
+    ctx.pipeline = { ...ctx.pipeline, version: 1 };
     const [d] = planDecisions(runbooks, ctx);
+    expect(d.runbook).toBe('failure-with-repeated-error');
     expect(d.actions.map((a) => [a.spec.action, a.replaces])).toEqual([
       ['skip_stage', 'retry_stage'],
       ['open_ticket', null],
@@ -58,6 +61,42 @@ describe('shipped runbooks', () => {
     expect(d.dropped).toEqual([
       { index: 0, action: 'retry_stage', reason: 'a schema_mismatch error is not worth retrying' },
     ]);
+  });
+
+  it('a schema mismatch with an earlier definition version → roll back + ticket', () => {
+    const ctx = makeContext({
+      kpis: { failure_rate: 0.45 },
+      signatures: [{ signature: 'schema_mismatch', count: 6 }],
+    });
+    expect(decided(ctx)).toEqual({
+      runbook: 'schema-mismatch-rollback',
+      actions: ['rollback_pipeline', 'open_ticket'],
+    });
+  });
+
+  it('runs much slower without failures or retries → add workers; slowness from retries → not', () => {
+    expect(decided(makeContext({ kpis: { duration_change_percent: 60 } }))).toEqual({
+      runbook: 'slow-runs-add-workers',
+      actions: ['scale_workers'],
+    });
+    expect(decided(makeContext({ kpis: { duration_change_percent: 30 } })).runbook).toBeNull();
+    expect(
+      decided(makeContext({ kpis: { duration_change_percent: 60, retry_frequency: 1.5 } })).runbook,
+    ).toBeNull();
+  });
+
+  it('a paused pipeline: no fix acts on its old window; resumed after 30 idle minutes if it was failing', () => {
+    const failing = makeContext({
+      kpis: { failure_rate: 0.6 },
+      signatures: [{ signature: 'out_of_memory', count: 4 }],
+    });
+    failing.pipeline = { ...failing.pipeline, is_active: false, idle_minutes: 12 };
+    expect(decided(failing).runbook).toBeNull();
+    failing.pipeline = { ...failing.pipeline, idle_minutes: 31 };
+    expect(decided(failing)).toEqual({ runbook: 'resume-after-pause', actions: ['resume_pipeline'] });
+    const healthy = makeContext();
+    healthy.pipeline = { ...healthy.pipeline, is_active: false, idle_minutes: 300 };
+    expect(decided(healthy).runbook).toBeNull();
   });
 
   it('latency spike + high CPU → scale workers', () => {
@@ -78,9 +117,13 @@ describe('shipped runbooks', () => {
       runbook: 'throughput-drop-retry-burst-pipeline',
       actions: ['pause_pipeline', 'notify'],
     });
+    // Nothing may be skipped or paused: people get a ticket.
     const critical = makeContext({ kpis, failing_stage: 'load' });
     critical.pipeline = { ...critical.pipeline, is_critical: true };
-    expect(decided(critical).runbook).toBeNull();
+    expect(decided(critical)).toEqual({
+      runbook: 'throughput-drop-retry-burst-critical',
+      actions: ['open_ticket'],
+    });
   });
 
   it('out of memory → scale workers + ticket (not a retry)', () => {

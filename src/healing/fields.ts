@@ -59,6 +59,18 @@ export const CONTEXT_FIELDS: ReadonlyMap<string, FieldDef> = new Map<string, Fie
   ],
   ['pipeline.stage_count', { type: 'number', doc: 'number of stages', get: (c) => c.pipeline.stages.length }],
   [
+    'pipeline.version',
+    { type: 'number', doc: 'definition version in use', get: (c) => orUndef(c.pipeline.version) },
+  ],
+  [
+    'pipeline.idle_minutes',
+    {
+      type: 'number',
+      doc: 'minutes since the latest run started (absent when none was seen)',
+      get: (c) => c.pipeline.idle_minutes,
+    },
+  ],
+  [
     'trigger.kind',
     { type: 'string', doc: 'anomaly, prediction, incident or tick', get: (c) => c.trigger.kind },
   ],

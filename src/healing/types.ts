@@ -124,6 +124,8 @@ export interface PipelineContext {
   /** The definition version now in use; null when unknown. */
   version: number | null;
   stages: readonly StageContext[];
+  /** Minutes since the pipeline's latest run started (as the loop saw it); absent when none was seen. */
+  idle_minutes?: number;
 }
 
 /** What started this round of decisions. */

@@ -1,3 +1,5 @@
+import { notApplicable } from './applicability.js';
+import { defaultAction } from './params.js';
 import { describe, expect, it } from 'vitest';
 import { makeContext } from './testing.js';
 import { escalation, verifyAction } from './verify.js';
@@ -70,7 +72,23 @@ describe('escalation up the ladder', () => {
     expect(escalation('retry_stage', makeContext({ failing_stage: 'transform' }))).toBe('skip_stage');
     const paused = makeContext({ failing_stage: 'load' });
     paused.pipeline = { ...paused.pipeline, is_active: false };
-    expect(escalation('retry_stage', paused)).toBe('rollback_pipeline');
+    // A paused pipeline has no runs to judge a rollback by (the rollbacks that failed verification).
+    expect(escalation('retry_stage', paused)).toBe('escalate_to_human');
+    expect(escalation('pause_pipeline', makeContext())).toBe('rollback_pipeline');
+    const first = makeContext();
+    first.pipeline = { ...first.pipeline, version: 1 };
+    expect(escalation('pause_pipeline', first)).toBe('escalate_to_human');
     expect(escalation('rollback_pipeline', makeContext())).toBe('escalate_to_human');
+  });
+
+  it('no retry of a paused pipeline (the orchestrator starts no run of it), no rollback without an earlier version', () => {
+    const paused = makeContext();
+    paused.pipeline = { ...paused.pipeline, is_active: false };
+    expect(notApplicable(defaultAction('retry_stage'), paused)).toBe('the pipeline is paused');
+    expect(notApplicable(defaultAction('retry_stage'), makeContext())).toBeNull();
+    expect(notApplicable(defaultAction('rollback_pipeline'), paused)).toBe('the pipeline is paused');
+    const first = makeContext();
+    first.pipeline = { ...first.pipeline, version: 1 };
+    expect(notApplicable(defaultAction('rollback_pipeline'), first)).toMatch(/no earlier definition/);
   });
 });
