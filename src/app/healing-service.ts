@@ -25,25 +25,20 @@ import type {
   ActionStatus,
   AnomalyRow,
   ApprovalRow,
-  ExecutionResult,
   IncidentRow,
   PipelineCatalog,
 } from '../ports/index.js';
 import { toError, type Clock } from '../shared/index.js';
+import { ApprovalFlow } from './healing-approval-flow.js';
 import { anomalyPart, buildHealingContext, incidentPart } from './healing-context.js';
+import { HealingEscalations } from './healing-escalations.js';
+import { callExecutor, executorFor } from './healing-execution.js';
+import { ActionJournal } from './healing-journal.js';
 import { ladderStep } from './healing-ladder.js';
 import { PipelineQueues } from './healing-queue.js';
-import { HealingEscalations } from './healing-escalations.js';
-import {
-  actionAudit,
-  actionRow,
-  decidedOf,
-  decisionAudit,
-  decisionInputs,
-  executorParams,
-  outcomeLabel,
-} from './healing-records.js';
+import { actionRow, decisionInputs, outcomeLabel } from './healing-records.js';
 import { RunTracker } from './healing-runs.js';
+import { Verifications } from './healing-verifications.js';
 import type { HealingStores } from './healing-stores.js';
 import type { AcceptedEvent } from './ingest-service.js';
 
@@ -83,22 +78,11 @@ type Job =
   | { kind: 'verify' }
   | { kind: 'approved'; approval: ApprovalRow };
 
-interface Verifying {
-  row: ActionRow;
-  decided: DecidedAction;
-  executedAt: number;
-  deadline: number;
-  /** Runs already seen when the action was taken: never judged as its outcome. */
-  known: ReadonlySet<string>;
-}
-
 const MIN = 60_000;
 /** Runs the orchestrator started just before our clock saw the call still count as after it. */
 const CLOCK_SKEW_MS = 5000;
 /** Actions that reach people: they neither count as fixes nor feed the breaker. */
 const PEOPLE_ACTIONS: ReadonlySet<string> = new Set(['open_ticket', 'notify']);
-/** Denied decisions audited once per key; keys remembered at most this many. */
-const DENIED_MEMORY = 10_000;
 
 /** The self-healing loop of one service process. */
 export class HealingService {
@@ -113,14 +97,15 @@ export class HealingService {
       (queued.kind === 'verify' && incoming.kind === 'verify') ||
       (queued.kind === 'decide' && incoming.kind === 'decide' && incoming.trigger.kind === 'tick'),
   );
-  private readonly verifying = new Map<string, Verifying>();
+  private readonly verifying = new Verifications();
   /** The next rung of the ladder a failed fix left for a pipeline, tried before new decisions. */
   private readonly ladder = new Map<string, DecidedAction>();
-  private readonly denied = new Set<string>();
   /** The latest failure prediction of each pipeline (runbooks read it with every decision). */
   private readonly predictions = new Map<string, PredictionContext>();
   private readonly abort = new AbortController();
   private readonly escalations: HealingEscalations;
+  private readonly journal: ActionJournal;
+  private readonly approvals: ApprovalFlow;
   private readonly verifyDeadlineMs: number;
   private readonly leaseTtlMs: number;
   private readonly tickBucketMs: number;
@@ -134,6 +119,14 @@ export class HealingService {
     this.tickBucketMs = o.tickBucketMs ?? 5 * MIN;
     this.auditRetentionMs = o.auditRetentionMs ?? 90 * 24 * 60 * MIN;
     this.escalations = new HealingEscalations(deps.stores, deps.clock, deps.newId);
+    this.journal = new ActionJournal({ ...deps, audit: deps.stores.audit });
+    this.approvals = new ApprovalFlow({
+      ...deps,
+      journal: this.journal,
+      context: (pipelineId, trigger) => this.context(pipelineId, trigger, null, null),
+      saveGuards: () => this.saveGuards(),
+      execute: (row, a) => this.execute(row, a),
+    });
   }
 
   /**
@@ -158,20 +151,9 @@ export class HealingService {
         },
         now,
       );
-      if (after !== null) await this.record(after, 'execution', { interrupted: true });
+      if (after !== null) await this.journal.record(after, 'execution', { interrupted: true });
     }
-    for (const row of await actions.withStatus(['verifying'])) {
-      const decided = decidedOf(row);
-      if (decided === null) continue;
-      const executedAt = row.updated_at;
-      this.verifying.set(row.id, {
-        row,
-        decided,
-        executedAt,
-        deadline: executedAt + this.verifyDeadlineMs,
-        known: new Set(),
-      });
-    }
+    this.verifying.resume(await actions.withStatus(['verifying']), this.verifyDeadlineMs);
     for (const pipelineId of guards.underRemediation(now)) this.endRemediation(pipelineId);
     await this.saveGuards();
   }
@@ -185,7 +167,7 @@ export class HealingService {
         finished.add(event.pipeline_id);
     }
     for (const pipelineId of finished)
-      if (this.hasVerifying(pipelineId)) this.queues.enqueue(pipelineId, { kind: 'verify' });
+      if (this.verifying.has(pipelineId)) this.queues.enqueue(pipelineId, { kind: 'verify' });
   };
 
   /** New anomalies and incidents (as stored): each pipeline decides on its latest one. */
@@ -230,14 +212,11 @@ export class HealingService {
   /** Periodic duties: expire approvals, verify, decide for every live pipeline, prune the audit. */
   async tick(): Promise<void> {
     const now = this.deps.clock.now();
-    await this.safely('healing: expiring approvals', () => this.expireApprovals(now));
+    await this.safely('healing: expiring approvals', () => this.approvals.expire(now));
     const trigger: Trigger = { kind: 'tick', id: String(Math.floor(now / this.tickBucketMs)), at: now };
-    const pipelines = new Set([
-      ...this.deps.pipelines(),
-      ...[...this.verifying.values()].map((v) => v.row.pipeline_id),
-    ]);
+    const pipelines = new Set([...this.deps.pipelines(), ...this.verifying.pipelines()]);
     for (const pipelineId of pipelines) {
-      if (this.hasVerifying(pipelineId)) this.queues.enqueue(pipelineId, { kind: 'verify' });
+      if (this.verifying.has(pipelineId)) this.queues.enqueue(pipelineId, { kind: 'verify' });
       this.queues.enqueue(pipelineId, { kind: 'decide', trigger, anomaly: null, incident: null });
     }
     await this.safely('healing: guard state', () => this.saveGuards());
@@ -287,7 +266,7 @@ export class HealingService {
     if (!(await leases.acquire(pipelineId, this.deps.owner, this.deps.clock.now(), this.leaseTtlMs))) return;
     try {
       if (job.kind === 'verify') await this.verify(pipelineId);
-      else if (job.kind === 'approved') await this.resumeApproved(job.approval);
+      else if (job.kind === 'approved') await this.approvals.approved(job.approval);
       else await this.decide(pipelineId, job);
     } finally {
       try {
@@ -339,7 +318,7 @@ export class HealingService {
 
   private async carryOut(d: Decision, ctx: HealingContext): Promise<void> {
     for (const a of d.actions) await this.guardAndAct(a, ctx, false);
-    if (d.escalate_to_human && d.actions.length === 0 && this.firstDenial(d.key))
+    if (d.escalate_to_human && d.actions.length === 0 && this.journal.firstDenial(d.key))
       await this.escalations.toHuman(d.pipeline_id, `${d.reason}; nothing on the ladder applies`, {
         decision: d.key,
         dropped: d.dropped,
@@ -350,6 +329,7 @@ export class HealingService {
   /** One decided action through the guards; executes, plans dry, or asks for approval. */
   private async guardAndAct(a: DecidedAction, ctx: HealingContext, fromLadder: boolean): Promise<void> {
     const { guards, stores, clock, newId } = this.deps;
+    const { journal } = this;
     const now = clock.now();
     const verdict = guards.evaluate(a, now);
     if (verdict.verdict === 'duplicate') {
@@ -358,8 +338,8 @@ export class HealingService {
     }
     const inputs = decisionInputs(ctx);
     if (verdict.verdict === 'denied') {
-      if (this.firstDenial(a.idempotency_key))
-        await stores.audit.append([decisionAudit(newId(), now, a, verdict, null, 'denied', inputs)]);
+      if (journal.firstDenial(a.idempotency_key))
+        await journal.decision(a, verdict, null, 'denied', inputs, now);
       if (verdict.escalation === 'escalate_incident')
         await this.escalations.fleetCapReached(a, guards.underRemediation(now), guards.config.fleetCap);
       else if (verdict.escalation === 'escalate_to_human')
@@ -381,8 +361,8 @@ export class HealingService {
     const claimed = await stores.actions.claim(actionRow(a, newId(), status, reason, now));
     if (!claimed.inserted) return; // decided before: by another process, or before a restart
     const row = claimed.row;
-    await stores.audit.append([decisionAudit(newId(), now, a, verdict, row.id, status, inputs)]);
-    this.notify(row);
+    await journal.decision(a, verdict, row.id, status, inputs, now);
+    journal.notify(row);
     if (status === 'awaiting_approval') {
       await stores.approvals.create({
         id: newId(),
@@ -401,7 +381,7 @@ export class HealingService {
 
   private async execute(row: ActionRow, a: DecidedAction): Promise<void> {
     const { stores, clock } = this.deps;
-    const executor = this.deps.executors.find((e) => e.supports(a.spec.action));
+    const executor = executorFor(this.deps.executors, a);
     if (executor === undefined) {
       const why = `no configured executor supports ${a.spec.action}; escalated to a human`;
       const after = await stores.actions.transition(
@@ -413,15 +393,17 @@ export class HealingService {
       // Nothing ran: not a failed fix (no breaker count, no training label), and its remediation ends.
       if (!PEOPLE_ACTIONS.has(a.spec.action)) this.endRemediation(a.pipeline_id);
       if (after !== null) {
-        await this.record(after, 'execution', { executors: this.deps.executors.map((e) => e.name) });
-        this.notify(after);
+        await this.journal.record(after, 'execution', {
+          executors: this.deps.executors.map((e) => e.name),
+        });
+        this.journal.notify(after);
       }
       await this.escalations.toHuman(a.pipeline_id, why, { action_id: row.id });
       return;
     }
     const startedAt = clock.now();
     const known = this.runs.runIds(a.pipeline_id);
-    const result = await this.call(executor, row, a);
+    const result = await callExecutor(executor, row, a, this.abort.signal);
     const now = clock.now();
     const patch = { executor: executor.name, attempts: result.attempts, result };
     if (!result.ok) {
@@ -463,37 +445,9 @@ export class HealingService {
       now,
     );
     if (after === null) return;
-    await this.record(after, 'execution', { result });
-    this.notify(after);
-    this.verifying.set(row.id, { row: after, decided: a, executedAt, deadline, known });
-  }
-
-  /** The executor's call; an executor that throws (a bug, or shutdown) counts as a failed call. */
-  private async call(executor: ActionExecutor, row: ActionRow, a: DecidedAction): Promise<ExecutionResult> {
-    try {
-      return await executor.execute(
-        {
-          action_id: row.id,
-          action: a.spec.action,
-          params: executorParams(a),
-          pipeline_id: a.pipeline_id,
-          execution_id: a.execution_id,
-          stage_id: a.stage,
-          idempotency_key: a.idempotency_key,
-        },
-        this.abort.signal,
-      );
-    } catch (err) {
-      return {
-        ok: false,
-        executor: executor.name,
-        status_code: null,
-        response_excerpt: null,
-        attempts: 0,
-        error: toError(err).message,
-        request: null,
-      };
-    }
+    await this.journal.record(after, 'execution', { result });
+    this.journal.notify(after);
+    this.verifying.watch({ row: after, decided: a, executedAt, deadline, known });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -501,31 +455,17 @@ export class HealingService {
 
   /** A fix ended with nothing to judge: the pipeline leaves remediation unless another fix is verifying. */
   private endRemediation(pipelineId: string): void {
-    if (!this.hasVerifying(pipelineId)) this.deps.guards.release(pipelineId);
-  }
-
-  private hasVerifying(pipelineId: string): boolean {
-    for (const v of this.verifying.values()) if (v.row.pipeline_id === pipelineId) return true;
-    return false;
+    if (!this.verifying.has(pipelineId)) this.deps.guards.release(pipelineId);
   }
 
   private async verify(pipelineId: string): Promise<void> {
     const { stores, clock } = this.deps;
-    for (const [id, v] of [...this.verifying]) {
-      if (v.row.pipeline_id !== pipelineId) continue;
-      const now = clock.now();
-      const runs = this.runs.runsSince(pipelineId, v.executedAt, v.known);
-      const r = verifyAction(
-        { action: v.decided.spec.action, executed_at: v.executedAt },
-        runs,
-        v.deadline,
-        now,
-      );
-      if (r.status === 'pending') continue;
-      this.verifying.delete(id);
+    const now = clock.now();
+    const runsSince = this.runs.runsSince.bind(this.runs);
+    for (const { v, result: r } of this.verifying.settle(pipelineId, runsSince, now)) {
       const ok = r.status === 'succeeded';
       const after = await stores.actions.transition(
-        id,
+        v.row.id,
         ['verifying'],
         {
           status: ok ? 'succeeded' : 'failed',
@@ -553,8 +493,8 @@ export class HealingService {
   ): Promise<void> {
     const { guards, stores, clock, newId } = this.deps;
     const now = clock.now();
-    await this.record(row, kind, detail);
-    this.notify(row);
+    await this.journal.record(row, kind, detail);
+    this.journal.notify(row);
     if (PEOPLE_ACTIONS.has(a.spec.action)) return;
     const effect = guards.recordOutcome(a.pipeline_id, ok ? 'success' : 'failure', now);
     await stores.outcomes.add(outcomeLabel(newId(), row, ok, now));
@@ -593,59 +533,6 @@ export class HealingService {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Approvals
-
-  private async resumeApproved(approval: ApprovalRow): Promise<void> {
-    const { guards, stores, clock, newId } = this.deps;
-    const row = await stores.actions.get(approval.action_id);
-    const a = row === null ? null : decidedOf(row);
-    if (row === null || a === null || row.status !== 'awaiting_approval') return;
-    const now = clock.now();
-    const verdict = guards.evaluate(a, now, {
-      approval: { approved_at: approval.decided_at ?? now, expires_at: approval.expires_at },
-    });
-    await this.saveGuards();
-    const ctx = await this.context(a.pipeline_id, a.trigger, null, null);
-    const inputs = decisionInputs(ctx);
-    if (verdict.verdict === 'execute') {
-      const after = await stores.actions.transition(
-        row.id,
-        ['awaiting_approval'],
-        { status: 'executing', reason: 'approved' },
-        now,
-      );
-      if (after === null) return;
-      await stores.audit.append([decisionAudit(newId(), now, a, verdict, row.id, 'executing', inputs)]);
-      this.notify(after);
-      await this.execute(after, a);
-      return;
-    }
-    const status: ActionStatus = verdict.verdict === 'dry_run' ? 'dry_run' : 'escalated';
-    const failed = verdict.guards.find((g) => !g.passed);
-    const reason = `approved, but ${failed === undefined ? verdict.verdict : `${failed.name}: ${failed.detail}`}`;
-    const after = await stores.actions.transition(row.id, ['awaiting_approval'], { status, reason }, now);
-    if (after === null) return;
-    await stores.audit.append([decisionAudit(newId(), now, a, verdict, row.id, status, inputs)]);
-    this.notify(after);
-  }
-
-  private async expireApprovals(now: number): Promise<void> {
-    const { stores } = this.deps;
-    for (const approval of await stores.approvals.expire(now)) {
-      const after = await stores.actions.transition(
-        approval.action_id,
-        ['awaiting_approval'],
-        { status: 'expired', reason: 'no human answered the approval request in time' },
-        now,
-      );
-      if (after !== null) {
-        await this.record(after, 'approval', { approval_id: approval.id, decision: 'expired' });
-        this.notify(after);
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
 
   private enabledRunbooks(): Runbook[] {
     return this.deps.runbooks.filter((r) => this.isEnabled(r));
@@ -658,31 +545,6 @@ export class HealingService {
 
   /** Operator overrides of runbooks' enabled flags (HealingAdmin keeps them and their persistence). */
   readonly overrides = new Map<string, boolean>();
-
-  private firstDenial(key: string): boolean {
-    if (this.denied.has(key)) return false;
-    if (this.denied.size >= DENIED_MEMORY) this.denied.delete(this.denied.values().next().value as string);
-    this.denied.add(key);
-    return true;
-  }
-
-  private async record(
-    row: ActionRow,
-    kind: 'execution' | 'verification' | 'approval',
-    detail: Record<string, unknown>,
-  ) {
-    await this.deps.stores.audit.append([
-      actionAudit(this.deps.newId(), this.deps.clock.now(), kind, row, detail),
-    ]);
-  }
-
-  private notify(row: ActionRow): void {
-    try {
-      this.deps.onAction?.(row);
-    } catch {
-      // A listener must not break the loop.
-    }
-  }
 
   private async safely(what: string, fn: () => Promise<unknown>): Promise<void> {
     try {
