@@ -75,6 +75,8 @@ export class OnlineAnomalyDetector {
     if (record === null) return NONE;
     const out = this.onRun(record, event);
     const duration = this.onMetric(event.pipeline_id, 'duration_seconds', record.duration_seconds, event);
+    // Most runs are normal: no new arrays for them.
+    if (duration === NONE) return out;
     return {
       anomalies: [...out.anomalies, ...duration.anomalies],
       incidents: [...out.incidents, ...duration.incidents],
@@ -111,6 +113,7 @@ export class OnlineAnomalyDetector {
     if (!verdict.is_anomaly) {
       if (record.pipeline_id !== null) this.options.recent?.add(record.pipeline_id, row);
       const resolved = this.incidents.onNormalRun(event.pipeline_id, time);
+      if (resolved.length === 0) return NONE;
       return { anomalies: [], incidents: resolved.map((incident) => ({ incident, opened: false })) };
     }
     const inputs: Record<string, unknown> = {};

@@ -29,9 +29,10 @@ export class RecentRuns {
     }
     const hour = hourOfRow(features);
     const ring = rings[hour === null ? RINGS - 1 : Math.floor(hour)];
-    const copy = Float64Array.from(features.subarray(0, FEATURES.length));
-    if (ring.rows.length < this.perHour) ring.rows.push(copy);
-    else ring.rows[ring.next] = copy;
+    const row = features.subarray(0, FEATURES.length);
+    // A full ring overwrites its oldest row in place: no allocation per run once the rings are full.
+    if (ring.rows.length < this.perHour) ring.rows.push(row.slice());
+    else ring.rows[ring.next].set(row);
     ring.next = (ring.next + 1) % this.perHour;
   }
 
