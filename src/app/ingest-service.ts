@@ -42,6 +42,14 @@ export interface IngestResult {
 export class IngestService {
   constructor(private readonly deps: IngestServiceDeps) {}
 
+  /**
+   * Throws StoreUnavailableError when the store would refuse an append now: called before a body is
+   * read, so a request that would be refused costs no parsing or decoding.
+   */
+  admit(): void {
+    this.deps.store.admit(1);
+  }
+
   /** Decodes and ingests one record; throws ValidationError naming the field, or StoreUnavailableError. */
   async ingestOne(value: unknown): Promise<TelemetryEvent> {
     const event = decodeEvent(value, this.context());

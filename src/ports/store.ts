@@ -31,6 +31,11 @@ export interface EventStore {
    */
   append(events: readonly TelemetryEvent[]): Promise<void>;
   /**
+   * Throws the StoreUnavailableError an append of `incoming` events would reject with right now, so
+   * a caller can refuse before it reads and decodes a body it could not keep.
+   */
+  admit(incoming: number): void;
+  /**
    * The latest state of every key whose event time is ≥ sinceMs, in event-time order, in pages
    * (rebuilds the windows after a restart). Includes events still only in the journal.
    */

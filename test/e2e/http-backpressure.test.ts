@@ -58,6 +58,15 @@ describe.skipIf(unavailable !== null)('backpressure when the database is down', 
     expect(Number(refused?.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused?.json().error.code).toBe('STORE_UNAVAILABLE');
     expect(accepted).toBeGreaterThan(0);
+    // Refused before the body is read: even a body that is not JSON gets the 503, not a 400.
+    const unread = await t.app.inject({
+      method: 'POST',
+      url: '/api/monitoring/ingest',
+      headers: { 'content-type': 'application/json' },
+      payload: '[{"pipeline_id": ',
+    });
+    expect(unread.statusCode).toBe(503);
+    expect(Number(unread.headers['retry-after'])).toBeGreaterThan(0);
     expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
 
     await setAllowed(true);

@@ -138,7 +138,7 @@ export class JournaledEventStore implements EventStore {
 
   async append(events: readonly TelemetryEvent[]): Promise<void> {
     if (events.length === 0) return;
-    this.refuseIfUnavailable(events.length);
+    this.admit(events.length);
     const lines = new Array<string>(events.length);
     for (let i = 0; i < events.length; i++) lines[i] = serializeEvent(events[i]);
     // The events ride along to the flusher, which reads their key, kind and times for the columns
@@ -221,7 +221,7 @@ export class JournaledEventStore implements EventStore {
     if (this.closing !== null) throw new StoreUnavailableError('event store is closed', 5);
   }
 
-  private refuseIfUnavailable(incoming: number): void {
+  admit(incoming: number): void {
     this.refuseIfClosed();
     const journalFailure = this.writer.failure;
     if (journalFailure !== null) {

@@ -50,6 +50,8 @@ export async function monitoringRoutes(app: FastifyInstance, deps: MonitoringRou
     '/api/monitoring/ingest',
     {
       config: { scope: 'ingest' },
+      // Before the body is read: a batch the store would refuse (503) is never parsed or decoded.
+      onRequest: async () => deps.ingest.admit(),
       // The decoders validate item by item (a batch keeps its good items), so no schema check here.
       validatorCompiler: () => () => true,
       schema: {
