@@ -1,7 +1,7 @@
 import type { Rng } from '../../shared/index.js';
 import type { Matrix } from '../matrix.js';
 import { selectSorted } from './sampling.js';
-import { sortFloat64 } from './sort.js';
+import { SortScratch, sortFloat64 } from './sort.js';
 
 /** Binning is learnt from at most this many rows (as LightGBM does); more adds time, not accuracy. */
 const BIN_SAMPLE_ROWS = 200_000;
@@ -26,6 +26,7 @@ export interface BinMapper {
 export function fitBinMapper(x: Matrix, maxBins: number, rng: Rng): BinMapper {
   const rows = sampleRows(x.rows, rng);
   const values = new Float64Array(rows.length);
+  const scratch = new SortScratch(rows.length);
   const upper: Float64Array[] = [];
   const numBins = new Int32Array(x.cols);
   const offset = new Int32Array(x.cols);
@@ -36,7 +37,7 @@ export function fitBinMapper(x: Matrix, maxBins: number, rng: Rng): BinMapper {
       const v = x.data[rows[i] * x.cols + f];
       if (Number.isFinite(v)) values[n++] = v;
     }
-    const cuts = findCuts(sortFloat64(values.subarray(0, n)), maxBins);
+    const cuts = findCuts(sortFloat64(values.subarray(0, n), scratch), maxBins);
     upper.push(cuts);
     numBins[f] = cuts.length + 1;
     offset[f] = total;

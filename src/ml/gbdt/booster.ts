@@ -55,16 +55,14 @@ export function trainGbdt(train: LabelledSet, options: TrainOptions): GbdtModel 
 
   const baseScore = objective.initScore(y, w);
   const scores = objective.startScores(y, w, baseScore);
-  const gh = new Float64Array(2 * n);
   const validRaw = valid ? new Float64Array(valid.x.rows).fill(baseScore) : null;
   const bagSize = params.subsample < 1 ? sampleSize(n, params.subsample) : n;
   const trees: Tree[] = [];
   const stopper = new EarlyStopping(params.early_stopping_rounds);
   for (let round = 0; round < params.n_estimators; round++) {
-    scores.gradients(gh);
     const bag = bagSize < n ? selectSorted(n, bagSize, rng) : null;
     const features = pickFeatures(usableFeatures, params, rng);
-    const tree = learner.grow(gh, bag, bagSize, features);
+    const tree = learner.grow(scores.gh, bag, bagSize, features);
     trees.push(tree);
     addTree(tree, learner, bag, x, scores);
     let loss = NaN;

@@ -1,14 +1,17 @@
 import { ValidationError } from '../../shared/index.js';
 
-/** Raw scores of the training rows during a fit, and whatever the objective derives from them. */
+/**
+ * The training rows' scores during a fit, with the gradient and hessian of each row's loss at its
+ * current score: adding a tree's values refreshes them for the rows it touches, so a round needs no
+ * separate pass over all rows.
+ */
 export interface TrainingScores {
-  readonly raw: Float64Array;
+  /** Row r's gradient at `gh[2r]`, its hessian at `gh[2r + 1]`. */
+  readonly gh: Float64Array;
   /** Adds `delta` to the rows `rows[begin … end)`. */
   addToRows(rows: Int32Array, begin: number, end: number, delta: number): void;
   /** Adds `delta` to row `r`. */
   addToRow(r: number, delta: number): void;
-  /** Writes the gradient and hessian of row r's loss at its current score to `gh[2r]`, `gh[2r + 1]`. */
-  gradients(gh: Float64Array): void;
 }
 
 /** A loss the booster minimises: its start value, training scores and validation metric. */
@@ -28,12 +31,12 @@ export interface Objective {
 const EPS = 1e-15;
 
 /**
- * Logistic scores that also keep e = exp(−raw) per row: a tree adds the same delta to every row of a
- * leaf, so e is updated by one multiplication, and the gradients need no Math.exp per row (which
- * V8 runs several times slower than the rest of the gradient loop).
+ * Logistic scores kept as e = exp(−raw) per row: a tree adds the same delta to every row of a leaf,
+ * so e is updated by one multiplication, and the gradients need no Math.exp per row (which V8 runs
+ * several times slower than the rest of the gradient loop).
  */
 class LogisticScores implements TrainingScores {
-  readonly raw: Float64Array;
+  readonly gh: Float64Array;
   private readonly expNeg: Float64Array;
 
   constructor(
@@ -42,61 +45,57 @@ class LogisticScores implements TrainingScores {
     private readonly w: Float64Array,
     init: number,
   ) {
-    this.raw = new Float64Array(y.length).fill(init);
+    this.gh = new Float64Array(2 * y.length);
     this.expNeg = new Float64Array(y.length).fill(Math.exp(-init));
+    for (let r = 0; r < y.length; r++) this.refresh(r, 1);
   }
 
   addToRows(rows: Int32Array, begin: number, end: number, delta: number): void {
     const factor = Math.exp(-delta);
-    const { raw, expNeg } = this;
-    for (let i = begin; i < end; i++) {
-      const r = rows[i];
-      raw[r] += delta;
-      expNeg[r] *= factor;
-    }
+    for (let i = begin; i < end; i++) this.refresh(rows[i], factor);
   }
 
   addToRow(r: number, delta: number): void {
-    this.raw[r] += delta;
-    this.expNeg[r] *= Math.exp(-delta);
+    this.refresh(r, Math.exp(-delta));
   }
 
-  gradients(gh: Float64Array): void {
-    const { y, w, expNeg } = this;
-    for (let i = 0; i < y.length; i++) {
-      const p = 1 / (1 + expNeg[i]);
-      gh[2 * i] = (p - y[i]) * w[i];
-      gh[2 * i + 1] = Math.max(p * (1 - p), EPS) * w[i];
-    }
+  /** Multiplies row r's e by `factor` and recomputes its gradient and hessian. */
+  private refresh(r: number, factor: number): void {
+    const e = this.expNeg[r] * factor;
+    this.expNeg[r] = e;
+    const p = 1 / (1 + e);
+    const w = this.w[r];
+    this.gh[2 * r] = (p - this.y[r]) * w;
+    this.gh[2 * r + 1] = Math.max(p * (1 - p), EPS) * w;
   }
 }
 
+/** Squared error: gradient raw − y, hessian the row weight (constant, written once). */
 class SquaredErrorScores implements TrainingScores {
-  readonly raw: Float64Array;
+  readonly gh: Float64Array;
+  private readonly raw: Float64Array;
 
   constructor(
     private readonly y: Float64Array,
     private readonly w: Float64Array,
     init: number,
   ) {
+    this.gh = new Float64Array(2 * y.length);
     this.raw = new Float64Array(y.length).fill(init);
+    for (let r = 0; r < y.length; r++) {
+      this.gh[2 * r + 1] = w[r];
+      this.addToRow(r, 0);
+    }
   }
 
   addToRows(rows: Int32Array, begin: number, end: number, delta: number): void {
-    const { raw } = this;
-    for (let i = begin; i < end; i++) raw[rows[i]] += delta;
+    for (let i = begin; i < end; i++) this.addToRow(rows[i], delta);
   }
 
   addToRow(r: number, delta: number): void {
-    this.raw[r] += delta;
-  }
-
-  gradients(gh: Float64Array): void {
-    const { y, w, raw } = this;
-    for (let i = 0; i < y.length; i++) {
-      gh[2 * i] = (raw[i] - y[i]) * w[i];
-      gh[2 * i + 1] = w[i];
-    }
+    const raw = this.raw[r] + delta;
+    this.raw[r] = raw;
+    this.gh[2 * r] = (raw - this.y[r]) * this.w[r];
   }
 }
 

@@ -7,22 +7,42 @@
 const RADIX_MIN = 1 << 14;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Sorts numbers (no NaN) ascending in place, −0 before +0 as TypedArray sort does; returns `values`. */
-export function sortFloat64(values: Float64Array): Float64Array {
+/** Work arrays for `sortFloat64`, reusable across calls on up to `capacity` values. */
+export class SortScratch {
+  readonly lo: Uint32Array;
+  readonly hi: Uint32Array;
+  readonly lo2: Uint32Array;
+  readonly hi2: Uint32Array;
+  readonly count = new Int32Array(65536);
+
+  constructor(readonly capacity: number) {
+    this.lo = new Uint32Array(capacity);
+    this.hi = new Uint32Array(capacity);
+    this.lo2 = new Uint32Array(capacity);
+    this.hi2 = new Uint32Array(capacity);
+  }
+}
+
+/**
+ * Sorts numbers (no NaN) ascending in place, −0 before +0 as TypedArray sort does; returns `values`.
+ * Pass `scratch` when sorting many arrays, so each call does not allocate its own.
+ */
+export function sortFloat64(values: Float64Array, scratch?: SortScratch): Float64Array {
   const n = values.length;
   if (n < RADIX_MIN || !LITTLE_ENDIAN) return values.sort();
+  const work = scratch !== undefined && scratch.capacity >= n ? scratch : new SortScratch(n);
   const words = new Uint32Array(values.buffer, values.byteOffset, n * 2);
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
+  let lo = work.lo;
+  let hi = work.hi;
   // Keys that compare like the numbers: negatives get every bit flipped, positives the sign bit.
   for (let i = 0; i < n; i++) {
     const mask = -(words[2 * i + 1] >>> 31) >>> 0;
     hi[i] = (words[2 * i + 1] ^ (mask | 0x80000000)) >>> 0;
     lo[i] = (words[2 * i] ^ mask) >>> 0;
   }
-  let lo2 = new Uint32Array(n);
-  let hi2 = new Uint32Array(n);
-  const count = new Int32Array(65536);
+  let lo2 = work.lo2;
+  let hi2 = work.hi2;
+  const { count } = work;
   for (let pass = 0; pass < 4; pass++) {
     const digits = pass < 2 ? lo : hi;
     const shift = (pass & 1) * 16;
