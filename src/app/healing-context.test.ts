@@ -95,7 +95,8 @@ describe('healing context', () => {
       incident: null,
       prediction: null,
     });
-    expect(ctx.pipeline).toMatchObject({ is_active: false, idle_minutes: 31 });
+    // e1 failed and finished; e2 still runs.
+    expect(ctx.pipeline).toMatchObject({ is_active: false, idle_minutes: 31, recent_failed_runs: 1 });
     const unseen = buildHealingContext({
       pipelineId: 'p2',
       trigger: { kind: 'tick', id: 't', at },
@@ -107,5 +108,6 @@ describe('healing context', () => {
       prediction: null,
     });
     expect(unseen.pipeline.idle_minutes).toBeUndefined();
+    expect(unseen.pipeline.recent_failed_runs).toBeUndefined();
   });
 });

@@ -14,6 +14,8 @@ import type { AnomalyRow, IncidentRow, PipelineInfo } from '../ports/index.js';
 import type { RunTracker } from './healing-runs.js';
 
 const MIN = 60_000;
+/** How many of the latest finished runs `pipeline.recent_failed_runs` looks at. */
+export const RECENT_RUNS = 3;
 
 /** Tags that mark a pipeline critical (runbooks never pause or skip in a critical pipeline). */
 export const CRITICAL_TAGS: readonly string[] = ['critical', 'tier-1'];
@@ -38,8 +40,15 @@ export function buildHealingContext(p: ContextParts): HealingContext {
   const failure = p.runs.lastFailure(p.pipelineId);
   const kpis = p.snapshot === undefined ? null : kpisFromSnapshot(p.snapshot);
   const pipeline = pipelineContext(p.pipelineId, p.info, p.runs.stages(p.pipelineId));
-  const lastStart = Math.max(...p.runs.runsSince(p.pipelineId, -Infinity).map((r) => r.started_at));
+  const seen = p.runs.runsSince(p.pipelineId, -Infinity);
+  const lastStart = Math.max(...seen.map((r) => r.started_at));
   if (Number.isFinite(lastStart)) pipeline.idle_minutes = Math.max(0, (p.trigger.at - lastStart) / MIN);
+  // What the latest runs say, not the hour's window: a fix that worked shows here at once.
+  const recent = seen
+    .filter((r) => r.finished_at !== null && (r.status === 'completed' || r.status === 'failed'))
+    .sort((a, b) => (a.finished_at as number) - (b.finished_at as number))
+    .slice(-RECENT_RUNS);
+  if (recent.length > 0) pipeline.recent_failed_runs = recent.filter((r) => r.status === 'failed').length;
   return {
     pipeline,
     trigger: p.trigger,

@@ -244,4 +244,32 @@ describe('demo control API', () => {
     expect((await hook({ ...scale, pipeline_id: 'nope', idempotency_key: 'k5' })).statusCode).toBe(404);
     expect(fleet.pipeline(p.id).workers).toBe(p.workers + 2);
   });
+
+  it('POST /faults starts a fault now (201); bad bodies are 400 naming the field', async () => {
+    const { app, fleet } = await setup();
+    const p = fleet.pipelines()[1];
+    const res = await app.inject({
+      method: 'POST',
+      url: `${PREFIX}/faults`,
+      payload: { pipeline_id: p.id, fault: 'oom', duration_minutes: 30 },
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({
+      fault: 'oom',
+      pipeline_id: p.id,
+      start: fleet.now(),
+      end: fleet.now() + 30 * MIN,
+    });
+    const list = await app.inject({ method: 'GET', url: `${PREFIX}/faults` });
+    expect(list.json().items).toEqual([expect.objectContaining({ fault_id: res.json().fault_id })]);
+    for (const [body, field] of [
+      [{ pipeline_id: p.id, fault: 'meteor' }, 'fault'],
+      [{ fault: 'oom' }, 'pipeline_id'],
+      [{ pipeline_id: p.id, fault: 'oom', duration_minutes: 0 }, 'duration_minutes'],
+    ] as const) {
+      const bad = await app.inject({ method: 'POST', url: `${PREFIX}/faults`, payload: body });
+      expect(bad.statusCode, field).toBe(400);
+      expect(bad.json().error.field).toBe(field);
+    }
+  });
 });

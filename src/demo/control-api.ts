@@ -2,6 +2,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { AppError, ValidationError, toError, type ErrorCode } from '../shared/index.js';
 import { parseDefinitionUpdate } from './definition-update.js';
 import type { DemoFleet } from './fleet.js';
+import { FAULT_KINDS, type FaultEpisode, type FaultKind } from './types.js';
 
 /** Options of the control API plugin: the fleet it controls. */
 export interface ControlApiOptions {
@@ -25,7 +26,8 @@ type ExecutionParams = { Params: { execution_id: string } };
  * under any prefix, e.g. `app.register(demoControlApi, { prefix: '/demo/orchestrator/api', fleet })`.
  * Besides the orchestrator's paths it serves `GET /pipelines`, `GET /pipelines/{id}` and
  * `GET /executions/{id}` to inspect the fleet, and the infrastructure webhook `POST /hooks/healing`
- * (scale_workers, tickets, notifications; `GET /hooks/healing/tickets`). Errors: `{"error": {"code", "message", "field"}}`.
+ * (scale_workers, tickets, notifications; `GET /hooks/healing/tickets`), and `POST /faults` to
+ * start a fault now (`GET /faults`: every episode so far). Errors: `{"error": {"code", "message", "field"}}`.
  */
 export const demoControlApi: FastifyPluginAsync<ControlApiOptions> = async (app, { fleet }) => {
   // Control calls often carry `Content-Type: application/json` and no body; that is not an error here.
@@ -79,6 +81,8 @@ export const demoControlApi: FastifyPluginAsync<ControlApiOptions> = async (app,
     return fleet.updateDefinition(req.params.pipeline_id, parseDefinitionUpdate(req.body));
   });
   app.get<PipelineParams>('/pipelines/:pipeline_id', async (req) => fleet.pipeline(req.params.pipeline_id));
+  app.post('/faults', async (req, reply) => reply.code(201).send(injectFault(fleet, req.body)));
+  app.get('/faults', async () => ({ items: fleet.episodes() }));
   const hooks = new HealingHooks(fleet);
   app.post('/hooks/healing', async (req) => hooks.receive(req.body));
   app.get('/hooks/healing/tickets', async () => ({ items: hooks.tickets() }));
@@ -89,6 +93,22 @@ export const demoControlApi: FastifyPluginAsync<ControlApiOptions> = async (app,
     return { items: all.slice(offset, offset + limit), total: all.length };
   });
 };
+
+/** `POST /faults` `{pipeline_id, fault, duration_minutes?}`: a fault episode starting now (demos). */
+function injectFault(fleet: DemoFleet, body: unknown): FaultEpisode {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ValidationError('body', 'body must be a JSON object');
+  const b = body as Record<string, unknown>;
+  const pipelineId = text(b.pipeline_id, 'pipeline_id');
+  const fault = text(b.fault, 'fault');
+  if (!(FAULT_KINDS as readonly string[]).includes(fault))
+    throw new ValidationError('fault', `fault must be one of ${FAULT_KINDS.join(', ')}`);
+  const minutes = b.duration_minutes;
+  if (minutes !== undefined && (typeof minutes !== 'number' || !(minutes > 0) || minutes > 24 * 60))
+    throw new ValidationError('duration_minutes', 'duration_minutes must be a number in (0, 1440]');
+  fleet.pipeline(pipelineId);
+  return fleet.injectFault(pipelineId, fault as FaultKind, minutes === undefined ? null : minutes * 60_000);
+}
 
 /** A ticket or notification the hook received. */
 export interface HookTicket {

@@ -65,6 +65,12 @@ describe('episodeRecoveries', () => {
     expect(second).toMatchObject({ impacted: false, recovered_at: null, time_to_recover_ms: 200 * MIN });
   });
 
+  it('a failure long after the episode ended is not its doing', () => {
+    const runs = [...healthyBefore, run(100, 'failed'), run(110), run(200, 'failed'), run(210)];
+    const [r] = episodeRecoveries([episode(100)], runs, 1e9);
+    expect(r).toMatchObject({ recovered_at: 110 * MIN + 60_000, failed_runs: 1 });
+  });
+
   it('an episode that did no harm recovers at once; other pipelines do not count', () => {
     const runs = [...healthyBefore, run(100), run(100, 'failed', 60, 'q'), run(0, 'completed', 60, 'q')];
     const [r] = episodeRecoveries([episode(100)], runs, 1e9);

@@ -19,7 +19,7 @@ export interface FinishedRun {
 /** How one episode went for its pipeline. */
 export interface EpisodeRecovery {
   fault_id: string;
-  /** A run started in the episode's window was unhealthy. */
+  /** A run started while the fault lasted was unhealthy. */
   impacted: boolean;
   /** When the first healthy run after the last unhealthy one finished; null: none within the window. */
   recovered_at: number | null;
@@ -28,7 +28,7 @@ export interface EpisodeRecovery {
    * length when no healthy run came (a pipeline that stopped running has not recovered).
    */
   time_to_recover_ms: number;
-  /** Runs started from the episode's start up to its recovery that failed (or had a stage fail). */
+  /** Runs started from the episode's start until the healthy one that ended it that failed (or had a stage fail). */
   failed_runs: number;
 }
 
@@ -45,8 +45,9 @@ function median(xs: number[]): number {
 /**
  * Each episode's recovery. A run belongs to the episode window from its start to the next
  * episode's start on that pipeline (else `horizon`); it is unhealthy when it failed or took more
- * than SLOW_FACTOR × the pipeline's median duration over runs outside every window. Cancelled
- * runs are not judged.
+ * than SLOW_FACTOR × the pipeline's median duration over runs outside every window. The last
+ * unhealthy run started before the episode's end marks the harm; the first healthy run after it
+ * ends the recovery. Cancelled runs are not judged.
  */
 export function episodeRecoveries(
   episodes: readonly FaultEpisode[],
@@ -80,16 +81,19 @@ export function episodeRecoveries(
     const mine = judged
       .filter((r) => r.pipeline_id === e.pipeline_id && r.started_at >= e.start && r.started_at < end)
       .sort((a, b) => a.started_at - b.started_at);
-    const lastBad = mine.findLastIndex(unhealthy);
+    // The fault's harm: unhealthy runs started while it lasted (`end` moves earlier when a fix
+    // removed the cause); a stray failure hours later is not its doing.
+    const lastBad = mine.findLastIndex((r) => r.started_at < e.end && unhealthy(r));
     // A pipeline that does not run (paused, say) has not recovered, whatever it did before.
     const healthy = mine.slice(lastBad + 1).find((r) => !unhealthy(r));
     const recovered = healthy?.finished_at ?? null;
+    const until = healthy?.started_at ?? end;
     return {
       fault_id: e.fault_id,
       impacted: lastBad >= 0,
       recovered_at: recovered,
       time_to_recover_ms: lastBad < 0 && recovered !== null ? 0 : (recovered ?? end) - e.start,
-      failed_runs: mine.slice(0, lastBad + 1).filter(failed).length,
+      failed_runs: mine.filter((r) => r.started_at < until && failed(r)).length,
     };
   });
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planDecisions } from './decide.js';
 import { assertUniqueNames, parseRunbookText } from './runbook.js';
-import { makeContext } from './testing.js';
+import { makeContext as quiet } from './testing.js';
 import type { HealingContext } from './types.js';
 
 const DIR = join(import.meta.dirname, '../../runbooks');
@@ -11,6 +11,13 @@ const runbooks = readdirSync(DIR)
   .filter((f) => f.endsWith('.yaml'))
   .sort()
   .map((f) => parseRunbookText(readFileSync(join(DIR, f), 'utf8'), f));
+
+/** A context whose latest runs failed (2 of the last 3) unless `recent_failed_runs` says otherwise. */
+function makeContext(...args: Parameters<typeof quiet>): HealingContext {
+  const ctx = quiet(...args);
+  ctx.pipeline = { ...ctx.pipeline, recent_failed_runs: 2 };
+  return ctx;
+}
 
 function decided(ctx: HealingContext): { runbook: string | null; actions: string[] } {
   const [d] = planDecisions(runbooks, ctx);
@@ -24,7 +31,16 @@ describe('shipped runbooks', () => {
   });
 
   it('a quiet pipeline: nothing to do', () => {
-    expect(decided(makeContext())).toEqual({ runbook: null, actions: [] });
+    expect(decided(quiet())).toEqual({ runbook: null, actions: [] });
+  });
+
+  it('a fix that worked: the window still remembers the failures, the latest runs do not', () => {
+    for (const signature of ['timeout', 'out_of_memory', 'schema_mismatch']) {
+      const ctx = makeContext({ kpis: { failure_rate: 0.6 }, signatures: [{ signature, count: 6 }] });
+      expect(decided(ctx).runbook, signature).not.toBeNull();
+      ctx.pipeline = { ...ctx.pipeline, recent_failed_runs: 0 };
+      expect(decided(ctx).runbook, signature).toBeNull();
+    }
   });
 
   it('high failure rate + a repeated timeout → retry with backoff + ticket', () => {

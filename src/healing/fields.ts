@@ -63,6 +63,14 @@ export const CONTEXT_FIELDS: ReadonlyMap<string, FieldDef> = new Map<string, Fie
     { type: 'number', doc: 'definition version in use', get: (c) => orUndef(c.pipeline.version) },
   ],
   [
+    'pipeline.recent_failed_runs',
+    {
+      type: 'number',
+      doc: 'failed runs among the last 3 finished ones (absent when none finished)',
+      get: (c) => c.pipeline.recent_failed_runs,
+    },
+  ],
+  [
     'pipeline.idle_minutes',
     {
       type: 'number',

@@ -126,6 +126,8 @@ export interface PipelineContext {
   stages: readonly StageContext[];
   /** Minutes since the pipeline's latest run started (as the loop saw it); absent when none was seen. */
   idle_minutes?: number;
+  /** Failed runs among the last RECENT_RUNS finished ones the loop saw; absent when none finished. */
+  recent_failed_runs?: number;
 }
 
 /** What started this round of decisions. */
