@@ -1,28 +1,14 @@
 /**
- * The self-healing loop: on a tick and on new findings it builds each pipeline's HealingContext,
- * plans with the runbooks, passes every action through the Guards, executes through the executors,
- * verifies on the runs that follow, climbs the ladder or escalates, and records every step in the
- * audit log. Outcomes become training labels joined to what triggered them.
+ * The self-healing loop of a process: it turns ticks, new findings, predictions, finished runs and
+ * approvals into jobs, runs each pipeline's jobs one after another under the pipeline's lease, and
+ * resumes at start what a previous run left. Acting itself is Remediation's (healing-remediation.ts);
+ * every step goes to the audit log, and outcomes become training labels joined to their trigger.
  */
-import {
-  escalation,
-  planDecisions,
-  verifyAction,
-  type AnomalyContext,
-  type DecidedAction,
-  type Decision,
-  type Guards,
-  type HealingContext,
-  type IncidentContext,
-  type PredictionContext,
-  type Runbook,
-  type Trigger,
-} from '../healing/index.js';
+import type { Guards, PredictionContext, Runbook, Trigger } from '../healing/index.js';
 import type { PipelineSnapshot } from '../monitoring/index.js';
 import type {
   ActionExecutor,
   ActionRow,
-  ActionStatus,
   AnomalyRow,
   ApprovalRow,
   IncidentRow,
@@ -30,13 +16,11 @@ import type {
 } from '../ports/index.js';
 import { toError, type Clock } from '../shared/index.js';
 import { ApprovalFlow } from './healing-approval-flow.js';
-import { anomalyPart, buildHealingContext, incidentPart } from './healing-context.js';
+import { anomalyPart, incidentPart } from './healing-context.js';
 import { HealingEscalations } from './healing-escalations.js';
-import { callExecutor, executorFor } from './healing-execution.js';
 import { ActionJournal } from './healing-journal.js';
-import { ladderStep } from './healing-ladder.js';
 import { PipelineQueues } from './healing-queue.js';
-import { actionRow, decisionInputs, outcomeLabel } from './healing-records.js';
+import { Remediation, type DecideJob } from './healing-remediation.js';
 import { RunTracker } from './healing-runs.js';
 import { Verifications } from './healing-verifications.js';
 import type { HealingStores } from './healing-stores.js';
@@ -74,15 +58,9 @@ export interface HealingServiceDeps {
 }
 
 type Job =
-  | { kind: 'decide'; trigger: Trigger; anomaly: AnomalyContext | null; incident: IncidentContext | null }
-  | { kind: 'verify' }
-  | { kind: 'approved'; approval: ApprovalRow };
+  ({ kind: 'decide' } & DecideJob) | { kind: 'verify' } | { kind: 'approved'; approval: ApprovalRow };
 
 const MIN = 60_000;
-/** Runs the orchestrator started just before our clock saw the call still count as after it. */
-const CLOCK_SKEW_MS = 5000;
-/** Actions that reach people: they neither count as fixes nor feed the breaker. */
-const PEOPLE_ACTIONS: ReadonlySet<string> = new Set(['open_ticket', 'notify']);
 
 /** The self-healing loop of one service process. */
 export class HealingService {
@@ -98,10 +76,7 @@ export class HealingService {
       (queued.kind === 'decide' && incoming.kind === 'decide' && incoming.trigger.kind === 'tick'),
   );
   private readonly verifying = new Verifications();
-  /** The next rung of the ladder a failed fix left for a pipeline, tried before new decisions. */
-  private readonly ladder = new Map<string, DecidedAction>();
-  /** The latest failure prediction of each pipeline (runbooks read it with every decision). */
-  private readonly predictions = new Map<string, PredictionContext>();
+  private readonly remediation: Remediation;
   private readonly abort = new AbortController();
   private readonly escalations: HealingEscalations;
   private readonly journal: ActionJournal;
@@ -120,12 +95,23 @@ export class HealingService {
     this.auditRetentionMs = o.auditRetentionMs ?? 90 * 24 * 60 * MIN;
     this.escalations = new HealingEscalations(deps.stores, deps.clock, deps.newId);
     this.journal = new ActionJournal({ ...deps, audit: deps.stores.audit });
+    const remediation = new Remediation({
+      ...deps,
+      enabledRunbooks: () => this.enabledRunbooks(),
+      runs: this.runs,
+      verifying: this.verifying,
+      journal: this.journal,
+      escalations: this.escalations,
+      verifyDeadlineMs: this.verifyDeadlineMs,
+      signal: this.abort.signal,
+    });
+    this.remediation = remediation;
     this.approvals = new ApprovalFlow({
       ...deps,
       journal: this.journal,
-      context: (pipelineId, trigger) => this.context(pipelineId, trigger, null, null),
-      saveGuards: () => this.saveGuards(),
-      execute: (row, a) => this.execute(row, a),
+      context: (pipelineId, trigger) => remediation.context(pipelineId, trigger, null, null),
+      saveGuards: () => remediation.saveGuards(),
+      execute: (row, a) => remediation.execute(row, a),
     });
   }
 
@@ -154,8 +140,8 @@ export class HealingService {
       if (after !== null) await this.journal.record(after, 'execution', { interrupted: true });
     }
     this.verifying.resume(await actions.withStatus(['verifying']), this.verifyDeadlineMs);
-    for (const pipelineId of guards.underRemediation(now)) this.endRemediation(pipelineId);
-    await this.saveGuards();
+    for (const pipelineId of guards.underRemediation(now)) this.remediation.endRemediation(pipelineId);
+    await this.remediation.saveGuards();
   }
 
   /** Ingest listener: remembers runs; a finished run of a pipeline under verification is judged. */
@@ -199,7 +185,7 @@ export class HealingService {
 
   /** A new prediction for a pipeline: it decides with the prediction as trigger. */
   onPrediction(pipelineId: string, prediction: PredictionContext): void {
-    this.predictions.set(pipelineId, prediction);
+    this.remediation.setPrediction(pipelineId, prediction);
     const now = this.deps.clock.now();
     this.queues.enqueue(pipelineId, {
       kind: 'decide',
@@ -219,7 +205,7 @@ export class HealingService {
       if (this.verifying.has(pipelineId)) this.queues.enqueue(pipelineId, { kind: 'verify' });
       this.queues.enqueue(pipelineId, { kind: 'decide', trigger, anomaly: null, incident: null });
     }
-    await this.safely('healing: guard state', () => this.saveGuards());
+    await this.safely('healing: guard state', () => this.remediation.saveGuards());
     await this.safely('healing: fleet incident', () =>
       this.escalations.settleFleet(
         this.deps.guards.underRemediation(now).length,
@@ -265,271 +251,16 @@ export class HealingService {
     const { leases } = this.deps.stores;
     if (!(await leases.acquire(pipelineId, this.deps.owner, this.deps.clock.now(), this.leaseTtlMs))) return;
     try {
-      if (job.kind === 'verify') await this.verify(pipelineId);
+      if (job.kind === 'verify') await this.remediation.verify(pipelineId);
       else if (job.kind === 'approved') await this.approvals.approved(job.approval);
-      else await this.decide(pipelineId, job);
+      else await this.remediation.decide(pipelineId, job);
     } finally {
       try {
-        await this.saveGuards();
+        await this.remediation.saveGuards();
       } finally {
         await leases.release(pipelineId, this.deps.owner);
       }
     }
-  }
-
-  /** Writes what changed in the guards' state (before any executor call, and after every job). */
-  private async saveGuards(): Promise<void> {
-    await this.deps.stores.guardState.save(this.deps.guards.changes(this.deps.clock.now()));
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Decide → guard → act
-
-  private async context(
-    pipelineId: string,
-    trigger: Trigger,
-    anomaly: AnomalyContext | null,
-    incident: IncidentContext | null,
-  ): Promise<HealingContext> {
-    return buildHealingContext({
-      pipelineId,
-      trigger,
-      info: await this.deps.catalog.getPipeline(pipelineId),
-      snapshot: this.deps.snapshot(pipelineId),
-      runs: this.runs,
-      anomaly,
-      incident,
-      prediction: this.predictions.get(pipelineId) ?? null,
-    });
-  }
-
-  private async decide(pipelineId: string, job: Extract<Job, { kind: 'decide' }>): Promise<void> {
-    const ctx = await this.context(pipelineId, job.trigger, job.anomaly, job.incident);
-    const now = this.deps.clock.now();
-    if (ctx.snapshot !== null)
-      this.deps.guards.observeHealth(pipelineId, ctx.snapshot.health_status === 'healthy', now);
-    const pending = this.ladder.get(pipelineId);
-    if (pending !== undefined) {
-      if (ctx.snapshot?.health_status === 'healthy') this.ladder.delete(pipelineId);
-      else return this.guardAndAct(pending, ctx, true);
-    }
-    for (const d of planDecisions(this.enabledRunbooks(), ctx)) await this.carryOut(d, ctx);
-  }
-
-  private async carryOut(d: Decision, ctx: HealingContext): Promise<void> {
-    for (const a of d.actions) await this.guardAndAct(a, ctx, false);
-    if (d.escalate_to_human && d.actions.length === 0 && this.journal.firstDenial(d.key))
-      await this.escalations.toHuman(d.pipeline_id, `${d.reason}; nothing on the ladder applies`, {
-        decision: d.key,
-        dropped: d.dropped,
-        ...decisionInputs(ctx),
-      });
-  }
-
-  /** One decided action through the guards; executes, plans dry, or asks for approval. */
-  private async guardAndAct(a: DecidedAction, ctx: HealingContext, fromLadder: boolean): Promise<void> {
-    const { guards, stores, clock, newId } = this.deps;
-    const { journal } = this;
-    const now = clock.now();
-    const verdict = guards.evaluate(a, now);
-    if (verdict.verdict === 'duplicate') {
-      if (fromLadder) this.ladder.delete(a.pipeline_id);
-      return;
-    }
-    const inputs = decisionInputs(ctx);
-    if (verdict.verdict === 'denied') {
-      if (journal.firstDenial(a.idempotency_key))
-        await journal.decision(a, verdict, null, 'denied', inputs, now);
-      if (verdict.escalation === 'escalate_incident')
-        await this.escalations.fleetCapReached(a, guards.underRemediation(now), guards.config.fleetCap);
-      else if (verdict.escalation === 'escalate_to_human')
-        await this.escalations.toHuman(a.pipeline_id, `circuit breaker open: ${a.spec.action} not taken`, {
-          idempotency_key: a.idempotency_key,
-        });
-      return;
-    }
-    if (fromLadder) this.ladder.delete(a.pipeline_id);
-    const status: ActionStatus =
-      verdict.verdict === 'dry_run'
-        ? 'dry_run'
-        : verdict.verdict === 'needs_approval'
-          ? 'awaiting_approval'
-          : 'executing';
-    const failedGuard = verdict.guards.find((g) => !g.passed);
-    const reason = failedGuard === undefined ? 'all guards passed' : failedGuard.detail;
-    await this.saveGuards();
-    const claimed = await stores.actions.claim(actionRow(a, newId(), status, reason, now));
-    if (!claimed.inserted) return; // decided before: by another process, or before a restart
-    const row = claimed.row;
-    await journal.decision(a, verdict, row.id, status, inputs, now);
-    journal.notify(row);
-    if (status === 'awaiting_approval') {
-      await stores.approvals.create({
-        id: newId(),
-        action_id: row.id,
-        pipeline_id: row.pipeline_id,
-        action: row.action,
-        status: 'pending',
-        reason,
-        requested_at: now,
-        expires_at: verdict.approval_expires_at ?? now + guards.config.approvalTtlMs,
-        decided_at: null,
-        decided_by: null,
-      });
-    } else if (status === 'executing') await this.execute(row, a);
-  }
-
-  private async execute(row: ActionRow, a: DecidedAction): Promise<void> {
-    const { stores, clock } = this.deps;
-    const executor = executorFor(this.deps.executors, a);
-    if (executor === undefined) {
-      const why = `no configured executor supports ${a.spec.action}; escalated to a human`;
-      const after = await stores.actions.transition(
-        row.id,
-        ['executing'],
-        { status: 'unsupported', reason: why },
-        clock.now(),
-      );
-      // Nothing ran: not a failed fix (no breaker count, no training label), and its remediation ends.
-      if (!PEOPLE_ACTIONS.has(a.spec.action)) this.endRemediation(a.pipeline_id);
-      if (after !== null) {
-        await this.journal.record(after, 'execution', {
-          executors: this.deps.executors.map((e) => e.name),
-        });
-        this.journal.notify(after);
-      }
-      await this.escalations.toHuman(a.pipeline_id, why, { action_id: row.id });
-      return;
-    }
-    const startedAt = clock.now();
-    const known = this.runs.runIds(a.pipeline_id);
-    const result = await callExecutor(executor, row, a, this.abort.signal);
-    const now = clock.now();
-    const patch = { executor: executor.name, attempts: result.attempts, result };
-    if (!result.ok) {
-      const reason = `${executor.name} failed after ${result.attempts} attempt(s): ${result.error ?? 'unknown error'}`;
-      const after = await stores.actions.transition(
-        row.id,
-        ['executing'],
-        { ...patch, status: 'failed', reason },
-        now,
-      );
-      if (after !== null) await this.finish(after, a, false, 'execution', { result });
-      await this.escalations.toHuman(a.pipeline_id, `${a.spec.action} could not be carried out: ${reason}`, {
-        action_id: row.id,
-      });
-      return;
-    }
-    const executedAt = startedAt - CLOCK_SKEW_MS;
-    const deadline = now + this.verifyDeadlineMs;
-    const first = verifyAction({ action: a.spec.action, executed_at: executedAt }, [], deadline, now);
-    if (first.status === 'succeeded') {
-      const after = await stores.actions.transition(
-        row.id,
-        ['executing'],
-        { ...patch, status: 'succeeded', reason: first.reason, verification: { ...first } },
-        now,
-      );
-      if (after !== null) await this.finish(after, a, true, 'execution', { result, verification: first });
-      return;
-    }
-    const after = await stores.actions.transition(
-      row.id,
-      ['executing'],
-      {
-        ...patch,
-        status: 'verifying',
-        reason: 'executed; watching the next runs',
-        verification: { deadline: iso(deadline) },
-      },
-      now,
-    );
-    if (after === null) return;
-    await this.journal.record(after, 'execution', { result });
-    this.journal.notify(after);
-    this.verifying.watch({ row: after, decided: a, executedAt, deadline, known });
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Verify → label → ladder
-
-  /** A fix ended with nothing to judge: the pipeline leaves remediation unless another fix is verifying. */
-  private endRemediation(pipelineId: string): void {
-    if (!this.verifying.has(pipelineId)) this.deps.guards.release(pipelineId);
-  }
-
-  private async verify(pipelineId: string): Promise<void> {
-    const { stores, clock } = this.deps;
-    const now = clock.now();
-    const runsSince = this.runs.runsSince.bind(this.runs);
-    for (const { v, result: r } of this.verifying.settle(pipelineId, runsSince, now)) {
-      const ok = r.status === 'succeeded';
-      const after = await stores.actions.transition(
-        v.row.id,
-        ['verifying'],
-        {
-          status: ok ? 'succeeded' : 'failed',
-          reason: r.reason,
-          verification: { ...r, deadline: iso(v.deadline) },
-        },
-        now,
-      );
-      if (after === null) continue;
-      await this.finish(after, v.decided, ok, 'verification', { verification: r });
-      if (!ok) await this.climb(v.decided);
-    }
-  }
-
-  /**
-   * Closes an action: audit, outcome to the guards (fixes only), training label. A fix that failed
-   * and opened the breaker goes to a human.
-   */
-  private async finish(
-    row: ActionRow,
-    a: DecidedAction,
-    ok: boolean,
-    kind: 'execution' | 'verification',
-    detail: Record<string, unknown>,
-  ): Promise<void> {
-    const { guards, stores, clock, newId } = this.deps;
-    const now = clock.now();
-    await this.journal.record(row, kind, detail);
-    this.journal.notify(row);
-    if (PEOPLE_ACTIONS.has(a.spec.action)) return;
-    const effect = guards.recordOutcome(a.pipeline_id, ok ? 'success' : 'failure', now);
-    await stores.outcomes.add(outcomeLabel(newId(), row, ok, now));
-    if (ok) {
-      this.ladder.delete(a.pipeline_id);
-      await this.escalations.resolvePipeline(a.pipeline_id);
-    }
-    if (effect.escalation === 'escalate_to_human')
-      await this.escalations.toHuman(
-        a.pipeline_id,
-        `circuit breaker opened after failed fixes (last: ${a.spec.action})`,
-        {
-          action_id: row.id,
-        },
-      );
-  }
-
-  /** After a failed fix: the next rung that applies, tried now (guards permitting) and kept until taken. */
-  private async climb(a: DecidedAction): Promise<void> {
-    const now = this.deps.clock.now();
-    const ctx = await this.context(a.pipeline_id, { ...a.trigger, at: now }, null, null);
-    const next = escalation(a.spec.action, ctx);
-    if (next === 'escalate_to_human') {
-      await this.escalations.toHuman(
-        a.pipeline_id,
-        `${a.spec.action} did not fix the pipeline and the ladder is exhausted`,
-        {
-          idempotency_key: a.idempotency_key,
-        },
-      );
-      return;
-    }
-    const step = ladderStep(a, next, ctx, now);
-    this.ladder.set(a.pipeline_id, step);
-    await this.guardAndAct(step, ctx, true);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -554,5 +285,3 @@ export class HealingService {
     }
   }
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,0 +1,342 @@
+/**
+ * Acting for one pipeline in its turn: builds the HealingContext, plans with the runbooks, passes
+ * every action through the Guards, executes through the executors, judges the runs that follow,
+ * closes the action (audit, guards, training label) and climbs the ladder or hands over to a human.
+ */
+import {
+  escalation,
+  planDecisions,
+  verifyAction,
+  type AnomalyContext,
+  type DecidedAction,
+  type Decision,
+  type Guards,
+  type HealingContext,
+  type IncidentContext,
+  type PredictionContext,
+  type Runbook,
+  type Trigger,
+} from '../healing/index.js';
+import type { PipelineSnapshot } from '../monitoring/index.js';
+import type { ActionExecutor, ActionRow, ActionStatus, PipelineCatalog } from '../ports/index.js';
+import type { Clock } from '../shared/index.js';
+import { buildHealingContext } from './healing-context.js';
+import type { HealingEscalations } from './healing-escalations.js';
+import { callExecutor, executorFor } from './healing-execution.js';
+import type { ActionJournal } from './healing-journal.js';
+import { ladderStep } from './healing-ladder.js';
+import { actionRow, decisionInputs, outcomeLabel } from './healing-records.js';
+import type { RunTracker } from './healing-runs.js';
+import type { HealingStores } from './healing-stores.js';
+import type { Verifications } from './healing-verifications.js';
+
+export interface RemediationDeps {
+  guards: Guards;
+  executors: readonly ActionExecutor[];
+  stores: HealingStores;
+  catalog: PipelineCatalog;
+  snapshot(pipelineId: string): PipelineSnapshot | undefined;
+  /** The runbooks enabled now. */
+  enabledRunbooks(): Runbook[];
+  clock: Clock;
+  newId: () => string;
+  runs: RunTracker;
+  verifying: Verifications;
+  journal: ActionJournal;
+  escalations: HealingEscalations;
+  /** How long verification watches the runs after an action. */
+  verifyDeadlineMs: number;
+  /** Cancels executor calls in flight (shutdown). */
+  signal: AbortSignal;
+}
+
+/** A decision to take for a pipeline. */
+export interface DecideJob {
+  trigger: Trigger;
+  anomaly: AnomalyContext | null;
+  incident: IncidentContext | null;
+}
+
+/** Runs the orchestrator started just before our clock saw the call still count as after it. */
+const CLOCK_SKEW_MS = 5000;
+/** Actions that reach people: they neither count as fixes nor feed the breaker. */
+const PEOPLE_ACTIONS: ReadonlySet<string> = new Set(['open_ticket', 'notify']);
+
+export class Remediation {
+  /** The next rung of the ladder a failed fix left for a pipeline, tried before new decisions. */
+  private readonly ladder = new Map<string, DecidedAction>();
+  /** The latest failure prediction of each pipeline (runbooks read it with every decision). */
+  private readonly predictions = new Map<string, PredictionContext>();
+
+  constructor(private readonly deps: RemediationDeps) {}
+
+  /** Remembers the pipeline's latest failure prediction. */
+  setPrediction(pipelineId: string, prediction: PredictionContext): void {
+    this.predictions.set(pipelineId, prediction);
+  }
+
+  /** Writes what changed in the guards' state (before any executor call, and after every job). */
+  async saveGuards(): Promise<void> {
+    await this.deps.stores.guardState.save(this.deps.guards.changes(this.deps.clock.now()));
+  }
+
+  /** The pipeline's HealingContext for a trigger. */
+  async context(
+    pipelineId: string,
+    trigger: Trigger,
+    anomaly: AnomalyContext | null,
+    incident: IncidentContext | null,
+  ): Promise<HealingContext> {
+    return buildHealingContext({
+      pipelineId,
+      trigger,
+      info: await this.deps.catalog.getPipeline(pipelineId),
+      snapshot: this.deps.snapshot(pipelineId),
+      runs: this.deps.runs,
+      anomaly,
+      incident,
+      prediction: this.predictions.get(pipelineId) ?? null,
+    });
+  }
+
+  /** Decides for the pipeline on a trigger: a pending rung of the ladder first, else the runbooks. */
+  async decide(pipelineId: string, job: DecideJob): Promise<void> {
+    const ctx = await this.context(pipelineId, job.trigger, job.anomaly, job.incident);
+    const now = this.deps.clock.now();
+    if (ctx.snapshot !== null)
+      this.deps.guards.observeHealth(pipelineId, ctx.snapshot.health_status === 'healthy', now);
+    const pending = this.ladder.get(pipelineId);
+    if (pending !== undefined) {
+      if (ctx.snapshot?.health_status === 'healthy') this.ladder.delete(pipelineId);
+      else return this.guardAndAct(pending, ctx, true);
+    }
+    for (const d of planDecisions(this.deps.enabledRunbooks(), ctx)) await this.carryOut(d, ctx);
+  }
+
+  private async carryOut(d: Decision, ctx: HealingContext): Promise<void> {
+    for (const a of d.actions) await this.guardAndAct(a, ctx, false);
+    if (d.escalate_to_human && d.actions.length === 0 && this.deps.journal.firstDenial(d.key))
+      await this.deps.escalations.toHuman(d.pipeline_id, `${d.reason}; nothing on the ladder applies`, {
+        decision: d.key,
+        dropped: d.dropped,
+        ...decisionInputs(ctx),
+      });
+  }
+
+  /** One decided action through the guards; executes, plans dry, or asks for approval. */
+  private async guardAndAct(a: DecidedAction, ctx: HealingContext, fromLadder: boolean): Promise<void> {
+    const { guards, stores, clock, newId, journal } = this.deps;
+    const now = clock.now();
+    const verdict = guards.evaluate(a, now);
+    if (verdict.verdict === 'duplicate') {
+      if (fromLadder) this.ladder.delete(a.pipeline_id);
+      return;
+    }
+    const inputs = decisionInputs(ctx);
+    if (verdict.verdict === 'denied') {
+      if (journal.firstDenial(a.idempotency_key))
+        await journal.decision(a, verdict, null, 'denied', inputs, now);
+      if (verdict.escalation === 'escalate_incident')
+        await this.deps.escalations.fleetCapReached(a, guards.underRemediation(now), guards.config.fleetCap);
+      else if (verdict.escalation === 'escalate_to_human')
+        await this.deps.escalations.toHuman(
+          a.pipeline_id,
+          `circuit breaker open: ${a.spec.action} not taken`,
+          {
+            idempotency_key: a.idempotency_key,
+          },
+        );
+      return;
+    }
+    if (fromLadder) this.ladder.delete(a.pipeline_id);
+    const status: ActionStatus =
+      verdict.verdict === 'dry_run'
+        ? 'dry_run'
+        : verdict.verdict === 'needs_approval'
+          ? 'awaiting_approval'
+          : 'executing';
+    const failedGuard = verdict.guards.find((g) => !g.passed);
+    const reason = failedGuard === undefined ? 'all guards passed' : failedGuard.detail;
+    await this.saveGuards();
+    const claimed = await stores.actions.claim(actionRow(a, newId(), status, reason, now));
+    if (!claimed.inserted) return; // decided before: by another process, or before a restart
+    const row = claimed.row;
+    await journal.decision(a, verdict, row.id, status, inputs, now);
+    journal.notify(row);
+    if (status === 'awaiting_approval') {
+      await stores.approvals.create({
+        id: newId(),
+        action_id: row.id,
+        pipeline_id: row.pipeline_id,
+        action: row.action,
+        status: 'pending',
+        reason,
+        requested_at: now,
+        expires_at: verdict.approval_expires_at ?? now + guards.config.approvalTtlMs,
+        decided_at: null,
+        decided_by: null,
+      });
+    } else if (status === 'executing') await this.execute(row, a);
+  }
+
+  /** Carries out an action now `executing`: unsupported, failed, succeeded, or watched for verification. */
+  async execute(row: ActionRow, a: DecidedAction): Promise<void> {
+    const { stores, clock } = this.deps;
+    const executor = executorFor(this.deps.executors, a);
+    if (executor === undefined) {
+      const why = `no configured executor supports ${a.spec.action}; escalated to a human`;
+      const after = await stores.actions.transition(
+        row.id,
+        ['executing'],
+        { status: 'unsupported', reason: why },
+        clock.now(),
+      );
+      // Nothing ran: not a failed fix (no breaker count, no training label), and its remediation ends.
+      if (!PEOPLE_ACTIONS.has(a.spec.action)) this.endRemediation(a.pipeline_id);
+      if (after !== null) {
+        await this.deps.journal.record(after, 'execution', {
+          executors: this.deps.executors.map((e) => e.name),
+        });
+        this.deps.journal.notify(after);
+      }
+      await this.deps.escalations.toHuman(a.pipeline_id, why, { action_id: row.id });
+      return;
+    }
+    const startedAt = clock.now();
+    const known = this.deps.runs.runIds(a.pipeline_id);
+    const result = await callExecutor(executor, row, a, this.deps.signal);
+    const now = clock.now();
+    const patch = { executor: executor.name, attempts: result.attempts, result };
+    if (!result.ok) {
+      const reason = `${executor.name} failed after ${result.attempts} attempt(s): ${result.error ?? 'unknown error'}`;
+      const after = await stores.actions.transition(
+        row.id,
+        ['executing'],
+        { ...patch, status: 'failed', reason },
+        now,
+      );
+      if (after !== null) await this.finish(after, a, false, 'execution', { result });
+      await this.deps.escalations.toHuman(
+        a.pipeline_id,
+        `${a.spec.action} could not be carried out: ${reason}`,
+        {
+          action_id: row.id,
+        },
+      );
+      return;
+    }
+    const executedAt = startedAt - CLOCK_SKEW_MS;
+    const deadline = now + this.deps.verifyDeadlineMs;
+    const first = verifyAction({ action: a.spec.action, executed_at: executedAt }, [], deadline, now);
+    if (first.status === 'succeeded') {
+      const after = await stores.actions.transition(
+        row.id,
+        ['executing'],
+        { ...patch, status: 'succeeded', reason: first.reason, verification: { ...first } },
+        now,
+      );
+      if (after !== null) await this.finish(after, a, true, 'execution', { result, verification: first });
+      return;
+    }
+    const after = await stores.actions.transition(
+      row.id,
+      ['executing'],
+      {
+        ...patch,
+        status: 'verifying',
+        reason: 'executed; watching the next runs',
+        verification: { deadline: iso(deadline) },
+      },
+      now,
+    );
+    if (after === null) return;
+    await this.deps.journal.record(after, 'execution', { result });
+    this.deps.journal.notify(after);
+    this.deps.verifying.watch({ row: after, decided: a, executedAt, deadline, known });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Verify → label → ladder
+
+  /** A fix ended with nothing to judge: the pipeline leaves remediation unless another fix is verifying. */
+  endRemediation(pipelineId: string): void {
+    if (!this.deps.verifying.has(pipelineId)) this.deps.guards.release(pipelineId);
+  }
+
+  /** Judges the pipeline's actions under verification that its runs (or the deadline) settle. */
+  async verify(pipelineId: string): Promise<void> {
+    const { stores, clock } = this.deps;
+    const now = clock.now();
+    const runsSince = this.deps.runs.runsSince.bind(this.deps.runs);
+    for (const { v, result: r } of this.deps.verifying.settle(pipelineId, runsSince, now)) {
+      const ok = r.status === 'succeeded';
+      const after = await stores.actions.transition(
+        v.row.id,
+        ['verifying'],
+        {
+          status: ok ? 'succeeded' : 'failed',
+          reason: r.reason,
+          verification: { ...r, deadline: iso(v.deadline) },
+        },
+        now,
+      );
+      if (after === null) continue;
+      await this.finish(after, v.decided, ok, 'verification', { verification: r });
+      if (!ok) await this.climb(v.decided);
+    }
+  }
+
+  /**
+   * Closes an action: audit, outcome to the guards (fixes only), training label. A fix that failed
+   * and opened the breaker goes to a human.
+   */
+  private async finish(
+    row: ActionRow,
+    a: DecidedAction,
+    ok: boolean,
+    kind: 'execution' | 'verification',
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    const { guards, stores, clock, newId } = this.deps;
+    const now = clock.now();
+    await this.deps.journal.record(row, kind, detail);
+    this.deps.journal.notify(row);
+    if (PEOPLE_ACTIONS.has(a.spec.action)) return;
+    const effect = guards.recordOutcome(a.pipeline_id, ok ? 'success' : 'failure', now);
+    await stores.outcomes.add(outcomeLabel(newId(), row, ok, now));
+    if (ok) {
+      this.ladder.delete(a.pipeline_id);
+      await this.deps.escalations.resolvePipeline(a.pipeline_id);
+    }
+    if (effect.escalation === 'escalate_to_human')
+      await this.deps.escalations.toHuman(
+        a.pipeline_id,
+        `circuit breaker opened after failed fixes (last: ${a.spec.action})`,
+        {
+          action_id: row.id,
+        },
+      );
+  }
+
+  /** After a failed fix: the next rung that applies, tried now (guards permitting) and kept until taken. */
+  private async climb(a: DecidedAction): Promise<void> {
+    const now = this.deps.clock.now();
+    const ctx = await this.context(a.pipeline_id, { ...a.trigger, at: now }, null, null);
+    const next = escalation(a.spec.action, ctx);
+    if (next === 'escalate_to_human') {
+      await this.deps.escalations.toHuman(
+        a.pipeline_id,
+        `${a.spec.action} did not fix the pipeline and the ladder is exhausted`,
+        {
+          idempotency_key: a.idempotency_key,
+        },
+      );
+      return;
+    }
+    const step = ladderStep(a, next, ctx, now);
+    this.ladder.set(a.pipeline_id, step);
+    await this.guardAndAct(step, ctx, true);
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
