@@ -11,7 +11,10 @@ const MASK_BITS = 30;
  */
 export class ContributionCache {
   private readonly single: GbdtModel[];
-  private readonly memo: Map<number | string, Float64Array>[];
+  /** Per tree: direction pattern → its slot in the tree's slab. */
+  private readonly slots: Map<number | string, number>[];
+  /** Per tree: the remembered values, `cols` per slot, side by side (few cache lines per lookup). */
+  private readonly slabs: Float64Array[];
   private readonly cols: number;
   private readonly row: Float64Array;
   private readonly scratch: Float64Array;
@@ -23,31 +26,47 @@ export class ContributionCache {
   ) {
     this.cols = model.numFeatures;
     this.single = model.trees.map((tree) => ({ ...model, baseScore: 0, trees: [tree] }));
-    this.memo = model.trees.map(() => new Map());
+    this.slots = model.trees.map(() => new Map());
+    this.slabs = model.trees.map(() => new Float64Array(Math.min(16, maxPerTree) * this.cols));
     this.row = new Float64Array(this.cols);
     this.scratch = new Float64Array(this.cols + 1);
   }
 
   /** Each feature's contribution to the row's raw score (without the expected value), written into `out`. */
   contributions(x: ArrayLike<number>, out: Float64Array = new Float64Array(this.cols)): Float64Array {
+    const cols = this.cols;
     this.row.set(x);
-    out.fill(0, 0, this.cols);
+    out.fill(0, 0, cols);
     const trees = this.model.trees;
     for (let t = 0; t < trees.length; t++) {
       const tree = trees[t];
       if (tree.numLeaves === 1) continue;
       const key = directions(tree, this.row);
-      const memo = this.memo[t];
-      let phi = memo.get(key);
-      if (phi === undefined) {
-        contributions(this.single[t], createMatrix(this.row, 1, this.cols), this.scratch);
-        phi = this.scratch.slice(0, this.cols);
-        if (memo.size >= this.maxPerTree) memo.clear();
-        memo.set(key, phi);
-      }
-      for (let c = 0; c < this.cols; c++) out[c] += phi[c];
+      const slots = this.slots[t];
+      let slot = slots.get(key);
+      if (slot === undefined) slot = this.remember(t, key);
+      const slab = this.slabs[t];
+      const at = slot * cols;
+      for (let c = 0; c < cols; c++) out[c] += slab[at + c];
     }
     return out;
+  }
+
+  /** Computes tree `t`'s values for the current row into a new slot (growing or restarting the slab). */
+  private remember(t: number, key: number | string): number {
+    const slots = this.slots[t];
+    if (slots.size >= this.maxPerTree) slots.clear();
+    const slot = slots.size;
+    let slab = this.slabs[t];
+    if ((slot + 1) * this.cols > slab.length) {
+      const grown = new Float64Array(Math.min(slab.length * 2, this.maxPerTree * this.cols));
+      grown.set(slab);
+      slab = this.slabs[t] = grown;
+    }
+    contributions(this.single[t], createMatrix(this.row, 1, this.cols), this.scratch);
+    slab.set(this.scratch.subarray(0, this.cols), slot * this.cols);
+    slots.set(key, slot);
+    return slot;
   }
 }
 
