@@ -15,7 +15,7 @@ const rawOf = (model: ReturnType<typeof trainGbdt>, x: Matrix): number[] => {
   predictRaw(model, x, out);
   return Array.from(out);
 };
-const small = { min_samples_leaf: 1, min_child_weight: 0, num_leaves: 2, n_estimators: 1 };
+const small = { min_samples_leaf: 1, min_child_weight: 0, lambda_l2: 0, num_leaves: 2, n_estimators: 1 };
 
 /** Least-squares linear score (with intercept), solved by Gaussian elimination on the normal equations. */
 function linearScore(x: Matrix, y: Float64Array): Float64Array {
@@ -153,7 +153,11 @@ describe('trainGbdt: what it learns', () => {
       expect(tree.numLeaves).toBeLessThanOrEqual(8);
       expect(treeDepth(tree)).toBeLessThanOrEqual(3);
     }
-    const wide = trainGbdt({ x, y }, { rng: new SeededRng(0), params: { n_estimators: 1, num_leaves: 12 } });
+    // λ = 0: with λ > 0 a split's gain can be negative, and the tree may stop short of num_leaves.
+    const wide = trainGbdt(
+      { x, y },
+      { rng: new SeededRng(0), params: { n_estimators: 1, num_leaves: 12, lambda_l2: 0 } },
+    );
     expect(wide.trees[0].numLeaves).toBe(12);
   });
 
@@ -181,7 +185,7 @@ describe('trainGbdt: weights', () => {
 
   it('gives the same model when every weight doubles (λ = 0)', () => {
     const { x, y } = regressionData(300, 11);
-    const params = { objective: 'regression', n_estimators: 5, min_child_weight: 0 };
+    const params = { objective: 'regression', n_estimators: 5, min_child_weight: 0, lambda_l2: 0 };
     const a = trainGbdt({ x, y }, { rng: new SeededRng(1), params });
     const b = trainGbdt(
       { x, y, weights: new Float64Array(y.length).fill(2) },

@@ -1,7 +1,11 @@
 import { AppError } from '../../shared/index.js';
 import { resolveParams, type Params } from '../params.js';
 
-/** Every GBDT hyperparameter, declared once: default, bounds and doc (names follow LightGBM). */
+/**
+ * Every GBDT hyperparameter, declared once: default, bounds and doc (names follow LightGBM). λ = 1 is
+ * XGBoost's default L2 penalty: it shrinks the values of leaves with small hessian sums, which on the
+ * DL-CIBuild time splits generalises better than HistGradientBoosting's λ = 0 (docs/BENCHMARKS.md).
+ */
 export const GBDT_PARAMS = {
   objective: {
     kind: 'enum',
@@ -60,7 +64,7 @@ export const GBDT_PARAMS = {
     min: 0,
     doc: 'A split must gain more than this (gain = GL²/(HL+λ) + GR²/(HR+λ) − G²/(H+λ)).',
   },
-  lambda_l2: { kind: 'number', default: 0, min: 0, doc: 'L2 penalty λ on leaf values.' },
+  lambda_l2: { kind: 'number', default: 1, min: 0, doc: 'L2 penalty λ on leaf values.' },
   max_bins: {
     kind: 'number',
     default: 255,
