@@ -15,7 +15,7 @@ import type { RunTracker } from './healing-runs.js';
 
 const MIN = 60_000;
 /** How many of the latest finished runs `pipeline.recent_failed_runs` looks at. */
-export const RECENT_RUNS = 3;
+export const RECENT_RUNS = 2;
 
 /** Tags that mark a pipeline critical (runbooks never pause or skip in a critical pipeline). */
 export const CRITICAL_TAGS: readonly string[] = ['critical', 'tier-1'];

@@ -66,7 +66,7 @@ export const CONTEXT_FIELDS: ReadonlyMap<string, FieldDef> = new Map<string, Fie
     'pipeline.recent_failed_runs',
     {
       type: 'number',
-      doc: 'failed runs among the last 3 finished ones (absent when none finished)',
+      doc: 'failed runs among the last 2 finished ones (absent when none finished)',
       get: (c) => c.pipeline.recent_failed_runs,
     },
   ],
