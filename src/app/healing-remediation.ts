@@ -192,7 +192,7 @@ export class Remediation {
         clock.now(),
       );
       // Nothing ran: not a failed fix (no breaker count, no training label), and its remediation ends.
-      if (!PEOPLE_ACTIONS.has(a.spec.action)) this.endRemediation(a.pipeline_id);
+      this.deps.guards.release(a.pipeline_id, a.idempotency_key);
       if (after !== null) {
         await this.deps.journal.record(after, 'execution', {
           executors: this.deps.executors.map((e) => e.name),
@@ -258,11 +258,6 @@ export class Remediation {
   // ---------------------------------------------------------------------------------------------
   // Verify → label → ladder
 
-  /** A fix ended with nothing to judge: the pipeline leaves remediation unless another fix is verifying. */
-  endRemediation(pipelineId: string): void {
-    if (!this.deps.verifying.has(pipelineId)) this.deps.guards.release(pipelineId);
-  }
-
   /** Judges the pipeline's actions under verification that its runs (or the deadline) settle. */
   async verify(pipelineId: string): Promise<void> {
     const { stores, clock } = this.deps;
@@ -302,7 +297,7 @@ export class Remediation {
     await this.deps.journal.record(row, kind, detail);
     this.deps.journal.notify(row);
     if (PEOPLE_ACTIONS.has(a.spec.action)) return;
-    const effect = guards.recordOutcome(a.pipeline_id, ok ? 'success' : 'failure', now);
+    const effect = guards.recordOutcome(a.pipeline_id, ok ? 'success' : 'failure', now, a.idempotency_key);
     await stores.outcomes.add(outcomeLabel(newId(), row, ok, now));
     if (ok) {
       this.ladder.delete(a.pipeline_id);

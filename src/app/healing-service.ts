@@ -117,8 +117,8 @@ export class HealingService {
 
   /**
    * Resumes what a previous run of the process left: the guards' state, verifications, and actions
-   * cut off mid-call. A pipeline the saved state has under remediation with no action left to verify
-   * is released (its remediation ended while the process was down).
+   * cut off mid-call. A fix the saved state has under remediation that is not left to verify is
+   * released (its remediation ended while the process was down).
    */
   async start(): Promise<void> {
     const { actions, guardState } = this.deps.stores;
@@ -140,7 +140,7 @@ export class HealingService {
       if (after !== null) await this.journal.record(after, 'execution', { interrupted: true });
     }
     this.verifying.resume(await actions.withStatus(['verifying']), this.verifyDeadlineMs);
-    for (const pipelineId of guards.underRemediation(now)) this.remediation.endRemediation(pipelineId);
+    guards.retainRemediation(this.verifying.keys());
     await this.remediation.saveGuards();
   }
 

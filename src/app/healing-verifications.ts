@@ -51,6 +51,11 @@ export class Verifications {
     return this.watched.size;
   }
 
+  /** Idempotency keys of the actions being verified. */
+  keys(): Set<string> {
+    return new Set([...this.watched.values()].map((v) => v.decided.idempotency_key));
+  }
+
   /** Pipelines with an action being verified. */
   pipelines(): string[] {
     return [...this.watched.values()].map((v) => v.row.pipeline_id);

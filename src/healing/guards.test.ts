@@ -255,6 +255,39 @@ describe('Guards', () => {
     expect(g.evaluate(decided('p2', 't5'), 11 * MIN).verdict).toBe('execute');
   });
 
+  it('a pipeline stays under remediation until its last executed fix ends', () => {
+    const g = new Guards({ ...live, fleetCap: 1, cooldownMs: 0 });
+    const two = planDecisions(
+      [
+        parseRunbook(
+          {
+            name: 'two',
+            mode: 'live',
+            when: { field: 'pipeline.id', op: 'exists' },
+            actions: ['retry_stage', 'scale_workers', 'notify'],
+          },
+          'two',
+        ),
+      ],
+      makeContext({ trigger: { kind: 'tick', id: 't1', at: 0 }, failing_stage: 'transform' }, 'p1'),
+    )[0].actions;
+    for (const a of two) expect(g.evaluate(a, 0).verdict).toBe('execute');
+    const [retry, scale, notify] = two;
+    // The notification held no slot: releasing it changes nothing.
+    g.release('p1', notify.idempotency_key);
+    g.recordOutcome('p1', 'success', MIN, retry.idempotency_key);
+    expect(g.underRemediation(MIN)).toEqual(['p1']);
+    expect(failedGuards(g.evaluate(decided('p2', 't1'), MIN))).toEqual(['fleet_cap']);
+    // At a restart, the fixes still to verify stay under remediation, the others are released.
+    g.retainRemediation(new Set([scale.idempotency_key]));
+    expect(g.underRemediation(MIN)).toEqual(['p1']);
+    g.retainRemediation(new Set());
+    expect(g.underRemediation(MIN)).toEqual([]);
+    expect(g.evaluate(decided('p2', 't2'), MIN).verdict).toBe('execute');
+    g.release('p2', decided('p2', 't2').idempotency_key);
+    expect(g.underRemediation(MIN)).toEqual([]);
+  });
+
   it('its state survives a restart: breaker, cooldown, rate window, flips, keys and remediation', () => {
     const config: Partial<GuardConfig> = {
       ...live,

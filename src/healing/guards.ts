@@ -75,8 +75,8 @@ export class Guards {
   private killSwitchOn: boolean;
   private readonly keys = new Map<string, KeyState>();
   private readonly pipelines = new Map<string, PipelineGuardState>();
-  /** Pipelines acted on whose outcome is not yet recorded, with the time of the action. */
-  private readonly remediating = new Map<string, number>();
+  /** Pipelines with executed fixes whose remediation has not ended: their keys and times. */
+  private readonly remediating = new Map<string, Map<string, number>>();
   /** Pipelines whose state changed since the last `changes`. */
   private readonly dirty = new Set<string>();
 
@@ -192,22 +192,36 @@ export class Guards {
   }
 
   /**
-   * Remediation of the pipeline ended without a fix to judge (the action was unsupported, or cut off
-   * by a restart and escalated): its fleet-cap slot and a half-open breaker's trial are freed; the
-   * breaker counts nothing.
+   * The remediation of the fix `key` (every fix of the pipeline when left out) ended without a fix to
+   * judge — the action was unsupported, or cut off by a restart and escalated. The breaker counts
+   * nothing; once no fix of the pipeline is left, its fleet-cap slot and a half-open trial are freed.
    */
-  release(pipelineId: string): void {
-    this.remediating.delete(pipelineId);
-    const p = this.pipelines.get(pipelineId);
-    if (p !== undefined) p.trialDecision = null;
+  release(pipelineId: string, key?: string): void {
+    const fixes = this.remediating.get(pipelineId);
+    if (key !== undefined) fixes?.delete(key);
+    if (key === undefined || fixes?.size === 0) {
+      this.remediating.delete(pipelineId);
+      const p = this.pipelines.get(pipelineId);
+      if (p !== undefined) p.trialDecision = null;
+    }
     this.dirty.add(pipelineId);
   }
 
-  /** Records a fix's outcome: releases the pipeline from the fleet cap and feeds its breaker. */
-  recordOutcome(pipelineId: string, outcome: FixOutcome, now: number): OutcomeEffect {
+  /** Releases every fix under remediation whose key is not in `open` (e.g. those still verified at start). */
+  retainRemediation(open: ReadonlySet<string>): void {
+    for (const [id, fixes] of [...this.remediating])
+      for (const key of [...fixes.keys()]) if (!open.has(key)) this.release(id, key);
+  }
+
+  /**
+   * Records a fix's outcome (the fix `key`, or every fix of the pipeline when left out): releases it
+   * from the fleet cap and feeds the pipeline's breaker.
+   */
+  recordOutcome(pipelineId: string, outcome: FixOutcome, now: number, key?: string): OutcomeEffect {
     const p = this.state(pipelineId);
     const was = this.breaker(p, now);
-    this.release(pipelineId);
+    this.release(pipelineId, key);
+    p.trialDecision = null;
     if (outcome === 'success') {
       p.failures = 0;
       p.breakerOpenedAt = null;
@@ -280,7 +294,8 @@ export class Guards {
       p.trialDecision = r.trial_decision;
       p.lastHealthy = r.last_healthy;
       p.flips = sortedTimes(r.flips);
-      if (r.remediating_since !== null) this.remediating.set(r.pipeline_id, r.remediating_since);
+      if (r.remediating.length > 0)
+        this.remediating.set(r.pipeline_id, new Map(r.remediating.map((f) => [f.key, f.since])));
       for (const k of r.keys)
         keys.push(
           k.expires_at === null
@@ -304,7 +319,7 @@ export class Guards {
 
   /** The pipeline's state as a record, or null when nothing in it still guards anything at `now`. */
   private record(id: string, p: PipelineGuardState, now: number): PipelineGuardRecord | null {
-    const remediatingSince = this.remediating.get(id) ?? null;
+    const fixes = this.remediating.get(id);
     const cooling = p.lastDecision !== null && now - p.lastActedAt < this.config.cooldownMs;
     const idle =
       p.keys.size === 0 &&
@@ -312,7 +327,7 @@ export class Guards {
       p.flips.length === 0 &&
       p.failures === 0 &&
       p.breakerOpenedAt === null &&
-      remediatingSince === null &&
+      fixes === undefined &&
       !cooling;
     if (idle) return null;
     const keys: PipelineGuardRecord['keys'] = [];
@@ -332,7 +347,7 @@ export class Guards {
       trial_decision: p.trialDecision,
       last_healthy: p.lastHealthy,
       flips: [...p.flips],
-      remediating_since: remediatingSince,
+      remediating: [...(fixes ?? [])].map(([key, since]) => ({ key, since })),
     };
   }
 
@@ -405,7 +420,9 @@ export class Guards {
     p.lastDecision = action.decision_key;
     p.lastActedAt = now;
     if (!executed || PEOPLE_ACTIONS.has(action.spec.action)) return;
-    this.remediating.set(action.pipeline_id, now);
+    const fixes = this.remediating.get(action.pipeline_id) ?? new Map<string, number>();
+    fixes.set(action.idempotency_key, now);
+    this.remediating.set(action.pipeline_id, fixes);
     if (this.breaker(p, now) === 'half_open') p.trialDecision = action.decision_key;
   }
 
@@ -442,11 +459,13 @@ export class Guards {
   }
 
   private pruneRemediating(now: number): void {
-    for (const [id, since] of this.remediating)
-      if (now - since >= this.config.remediationTtlMs) {
-        this.remediating.delete(id);
-        this.dirty.add(id);
-      }
+    for (const [id, fixes] of this.remediating)
+      for (const [key, since] of fixes)
+        if (now - since >= this.config.remediationTtlMs) {
+          fixes.delete(key);
+          if (fixes.size === 0) this.remediating.delete(id);
+          this.dirty.add(id);
+        }
   }
 
   // Keys are kept in the order they were last set, so the expired ones sit at the front.

@@ -264,8 +264,8 @@ export interface PipelineGuardRecord {
   last_healthy: boolean | null;
   /** Times of health flips in the flap window, oldest first. */
   flips: number[];
-  /** When the pipeline was put under remediation (null: it is not). */
-  remediating_since: number | null;
+  /** The executed fixes (idempotency keys) still under remediation and since when; empty: none. */
+  remediating: { key: string; since: number }[];
 }
 
 /** Where the guards' state outlives a restart: one record per pipeline with anything left to guard. */

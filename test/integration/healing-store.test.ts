@@ -225,13 +225,13 @@ for (const backend of await storeBackends('healing_store')) {
         trial_decision: null,
         last_healthy: false,
         flips: [T0],
-        remediating_since: T0 + MIN,
+        remediating: [{ key: `${id}:k1`, since: T0 + MIN }],
         ...over,
       });
       const store = new SqlGuardStateStore(sql);
       expect(await store.load()).toEqual([]);
       await store.save({ saved: [], cleared: [] });
-      await store.save({ saved: [record('p1'), record('p2', { remediating_since: null })], cleared: [] });
+      await store.save({ saved: [record('p1'), record('p2', { remediating: [] })], cleared: [] });
       await store.save({ saved: [record('p1', { failures: 3 })], cleared: ['p2', 'never-saved'] });
       expect(await new SqlGuardStateStore(sql).load()).toEqual([record('p1', { failures: 3 })]);
       // A row that is not a record (written by something else) is skipped, not trusted.
@@ -245,7 +245,7 @@ for (const backend of await storeBackends('healing_store')) {
       guards.restore(await store.load(), later);
       await store.save(guards.changes(later));
       expect(await store.load()).toEqual([
-        record('p1', { keys: [], actions: [], flips: [], remediating_since: null, failures: 3 }),
+        record('p1', { keys: [], actions: [], flips: [], remediating: [], failures: 3 }),
       ]);
       expect(guards.breakerState('p1', later)).toBe('open');
       // Once a fix succeeds there is nothing left at all: the row is deleted.

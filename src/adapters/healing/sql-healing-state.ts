@@ -129,17 +129,30 @@ const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFin
 const numOrNull = (v: unknown): number | null => (isNum(v) ? v : null);
 const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+/** A list of `{key, <time>}` objects mapped by `f`; null when it is not one. */
+function keyed<K extends string, T>(
+  list: unknown,
+  time: K,
+  f: (k: { key: string } & Record<K, number> & Record<string, unknown>) => T,
+): T[] | null {
+  if (!Array.isArray(list)) return null;
+  const out: T[] = [];
+  for (const item of list as unknown[]) {
+    const k = item as Record<string, unknown> | null;
+    if (k === null || typeof k !== 'object' || typeof k.key !== 'string' || !isNum(k[time])) return null;
+    out.push(f(k as { key: string } & Record<K, number> & Record<string, unknown>));
+  }
+  return out;
+}
+
 /** A stored row as a record; a row that is not one (written by something else) is skipped. */
 function guardRecord(pipelineId: string, state: unknown): PipelineGuardRecord | null {
   if (typeof state !== 'object' || state === null) return null;
   const s = state as Record<string, unknown>;
-  if (!isTimes(s.actions) || !isTimes(s.flips) || !Array.isArray(s.keys) || !isNum(s.failures)) return null;
-  const keys: PipelineGuardRecord['keys'] = [];
-  for (const k of s.keys as unknown[]) {
-    const key = k as Record<string, unknown> | null;
-    if (key === null || typeof key.key !== 'string' || !isNum(key.at)) return null;
-    keys.push({ key: key.key, at: key.at, expires_at: numOrNull(key.expires_at) });
-  }
+  if (!isTimes(s.actions) || !isTimes(s.flips) || !isNum(s.failures)) return null;
+  const keys = keyed(s.keys, 'at', (k) => ({ key: k.key, at: k.at, expires_at: numOrNull(k.expires_at) }));
+  const remediating = keyed(s.remediating, 'since', (k) => ({ key: k.key, since: k.since }));
+  if (keys === null || remediating === null) return null;
   return {
     pipeline_id: pipelineId,
     keys,
@@ -151,6 +164,6 @@ function guardRecord(pipelineId: string, state: unknown): PipelineGuardRecord | 
     trial_decision: strOrNull(s.trial_decision),
     last_healthy: typeof s.last_healthy === 'boolean' ? s.last_healthy : null,
     flips: s.flips,
-    remediating_since: numOrNull(s.remediating_since),
+    remediating,
   };
 }
