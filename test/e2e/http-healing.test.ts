@@ -379,6 +379,30 @@ describe('self-healing loop (chaos, fake clock)', { timeout: 120_000 }, () => {
     expect(orch.calls.map((c) => c.url)).toEqual(['/api/executions/p2/execute']);
   });
 
+  it('an unsupported action beside a fix being verified keeps the fleet-cap slot that fix holds', async () => {
+    const both = retryOnFailure({ name: 'retry-and-scale', actions: ['retry_stage', 'scale_workers'] });
+    const { app, orch, healing } = await start({ fleetCap: 1 }, { runbooks: [both] });
+    await runs(app, 'p1', ['failed', 'failed']);
+    await healing.service.tick();
+    expect((await actions(app)).map((a) => `${a.action} ${a.status}`).sort()).toEqual([
+      'retry_stage verifying',
+      'scale_workers unsupported',
+    ]);
+    expect(healing.guards.underRemediation(app.clock.now())).toEqual(['p1']);
+    await runs(app, 'p2', ['failed', 'failed']);
+    await healing.service.tick();
+    expect(orch.calls.map((c) => c.url)).toEqual(['/api/executions/p1/execute']);
+    // The retry is verified: the slot is free and p2 is acted on.
+    app.clock.advance(2 * MIN);
+    await runs(app, 'p1', ['completed']);
+    await healing.service.tick();
+    expect(healing.guards.underRemediation(app.clock.now())).toEqual(['p2']);
+    expect(orch.calls.map((c) => c.url)).toEqual([
+      '/api/executions/p1/execute',
+      '/api/executions/p2/execute',
+    ]);
+  });
+
   it('a restart keeps the guards: an open breaker still blocks, and no executor is called', async () => {
     const guards = { breakerFailures: 1, breakerCoolMs: 120 * MIN };
     const { app, orch, healing } = await start(guards);
