@@ -23,7 +23,9 @@ import {
   RecommendationService,
   RootCauseService,
   WriteBackService,
-  rebuildLive,
+  WarmGate,
+  liveConsumer,
+  openHistoryReplay,
   withFindingsListener,
   withTemplateSignals,
   type FindingsListener,
@@ -70,6 +72,11 @@ export interface CoreOptions {
   onModelGate?: (decision: GateDecision) => void;
   /** Write-back to FlexiRoaster's tables; none when absent. */
   writeBack?: WriteBackOptions;
+  /**
+   * Refill the live state from the store's history before composeCore resolves (the default), or
+   * after it, while ingest is already accepted (and held from the live state until `warmed`).
+   */
+  warmUp?: 'before' | 'background';
 }
 
 export interface Core {
@@ -86,8 +93,13 @@ export interface Core {
   registry: ModelRegistry;
   /** Write-back to FlexiRoaster's tables, when on. */
   writeBack: WriteBackService | null;
-  /** Events replayed from the store into the windows at start. */
-  replayed: number;
+  /** Whether the store held history at start (the demo does not backfill then). */
+  hasHistory: boolean;
+  /**
+   * Resolves once the live state holds the store's history and what was ingested meanwhile: how
+   * many events were read. Live views answer 503 until then. Already resolved with warmUp 'before'.
+   */
+  warmed: Promise<number>;
   /** The HTTP services the core provides (the caller adds status and its own extras). */
   services: Omit<AppServices, 'status'>;
   /** Starts the periodic work (template saves, root-cause settling, anomaly upkeep); returns its stop. */
@@ -112,7 +124,6 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
     clock,
     errorPatterns: mining.namer,
   });
-  const replayed = await rebuildLive(store.events, engine, clock, 2 * o.windowMs);
   const predictionStore = new SqlPredictionStore(store.sql);
   const registry = new ModelRegistry(new SqlModelStore(store.sql), clock, {
     ...o.models,
@@ -153,7 +164,6 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
     onInfo: o.onInfo,
     options: o.prediction,
   });
-  await prediction.start();
   const rootCause = new RootCauseService({
     store: new SqlRootCauseStore(store.sql),
     versions: (pipelineId) => catalog.listVersions(pipelineId),
@@ -190,21 +200,37 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
       stage_risks: e.stage_risk_scores,
     });
   });
-  const ingest = new IngestService({
-    store: store.events,
-    live: engine,
-    clock,
-    newId: o.newId,
+  const onListenerError = warn('ingest listener failed');
+  const gate = new WarmGate(
+    engine,
     // Mining first: the other listeners may read snapshots, whose error patterns name mined templates.
-    listeners: [
+    [
       mining.onAccepted,
       anomaly.onAccepted,
       rootCause.onAccepted,
       prediction.onAccepted,
       ...(healing === null ? [] : [healing.service.onAccepted]),
     ],
-    onListenerError: warn('ingest listener failed'),
+    onListenerError,
+  );
+  const ingest = new IngestService({
+    store: store.events,
+    live: gate.sink,
+    clock,
+    newId: o.newId,
+    listeners: gate.gated,
+    onListenerError,
   });
+  // One scan of the history for the windows (two of them, so trends can compare with the previous),
+  // the anomaly baselines and online state, and the prediction features' run history.
+  const replay = await openHistoryReplay(store.events, [
+    liveConsumer(engine, clock.now() - 2 * o.windowMs),
+    anomaly.warmStart(),
+    prediction.warmStart(),
+  ]);
+  const warmed = replay.run().finally(() => gate.open());
+  if (o.warmUp !== 'background') await warmed;
+  const monitoring = withTemplateSignals(engine, mining);
 
   const wb = o.writeBack;
   const writeBack =
@@ -231,10 +257,21 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
     healing,
     registry,
     writeBack,
-    replayed,
+    hasHistory: replay.hasHistory,
+    warmed,
     services: {
       ingest,
-      monitoring: withTemplateSignals(engine, mining),
+      monitoring: {
+        ...monitoring,
+        snapshot: (pipelineId) => {
+          gate.refuseWhileWarming();
+          return monitoring.snapshot(pipelineId);
+        },
+        list: (opts) => {
+          gate.refuseWhileWarming();
+          return monitoring.list(opts);
+        },
+      },
       storeHealth: () => store.events.health(),
       clock,
       anomaly,

@@ -69,6 +69,8 @@ export async function startService(
     windowMs: config.windowMs,
     maxEventsPerPipeline: config.windowMaxEvents,
     newId: randomUUID,
+    // Ready once ingest can be accepted and kept: the history refills the live state behind it.
+    warmUp: 'background',
     onWarning: (err, what) => log.warn({ err }, what),
     onTemplateEvent: (e) => log.debug({ ...e }, `logs: ${e.type}`),
     healing: await healingOptionsFromConfig(config, {
@@ -116,9 +118,9 @@ export async function startService(
           },
         }),
   });
-  const { engine, ingest, replayed } = core;
+  const { engine, ingest } = core;
   if (config.demo) await ensureDemoSchema(store.sql, DEMO_SCHEMA);
-  const demo = config.demo ? startDemo(config, clock, log, store.sql, replayed > 0) : null;
+  const demo = config.demo ? startDemo(config, clock, log, store.sql, core.hasHistory) : null;
   const sources = createSources({
     config,
     store: store.sql,
@@ -138,6 +140,7 @@ export async function startService(
         uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
         store_backend: store.backend,
         monitoring: engine.stats(),
+        warm_start: warmStart,
         logs: core.mining.stats(),
         demo: config.demo,
         sources: sources.health(),
@@ -159,7 +162,30 @@ export async function startService(
       },
     },
   );
-  const stopTimers = core.startTimers();
+  // The periodic work (healing, preflights, baselines) starts once the live state is whole.
+  const warmStart: { state: 'running' | 'done' | 'failed'; events: number; ms: number | null } = {
+    state: 'running',
+    events: 0,
+    ms: null,
+  };
+  let stopTimers: (() => void) | null = null;
+  void core.warmed.then(
+    (events) => {
+      Object.assign(warmStart, { state: 'done', events, ms: Date.now() - startedAt });
+      if (closing === null) stopTimers = core.startTimers();
+      log.info(
+        { replayed_events: events, warm_ms: warmStart.ms },
+        'warm start: live state refilled from the store',
+      );
+    },
+    (err: unknown) => {
+      warmStart.state = 'failed';
+      // Shutting down during warm-up ends the replay's scan; that is no failure to report.
+      if (closing !== null) return;
+      stopTimers = core.startTimers();
+      log.error({ err }, 'warm start failed: the live state holds only what is ingested from now');
+    },
+  );
   const pruner = startRetentionPruner({
     events: store.events,
     retentionMs: config.retentionMs,
@@ -175,7 +201,7 @@ export async function startService(
       await demo?.driver.stop();
       await sources.stop().catch((err: unknown) => log.warn({ err }, 'sources: stop failed'));
       await app.close();
-      stopTimers();
+      stopTimers?.();
       await core.flush();
       await writeBackDb?.close().catch((err: unknown) => log.warn({ err }, 'write-back: close failed'));
       await pruner.stop();
@@ -202,7 +228,6 @@ export async function startService(
           ? `PGlite in ${resolve(config.dataDir)}`
           : 'Postgres server (--database-url)',
       journal: resolve(config.dataDir, 'journal'),
-      replayed_events: replayed,
       demo: config.demo,
       write_back: config.writeBack
         ? `${config.sourceDatabaseUrl === null ? 'demo' : 'source'} schema ${writeBackSchema}`

@@ -38,6 +38,7 @@ import { ModelRegistry } from '../registry/index.js';
 import { AppError, NotFoundError, SeededRng, ValidationError, toError, type Clock } from '../shared/index.js';
 import { anomalyInsight, anomalyRow, incidentInsight } from './anomaly-insights.js';
 import type { AcceptedEvent } from './ingest-service.js';
+import type { HistoryConsumer } from './rebuild.js';
 
 export interface AnomalyServiceOptions {
   /** @default 0.05 */
@@ -107,7 +108,7 @@ export class AnomalyService {
     });
   }
 
-  /** Loads the active model and the open incidents, and computes the baselines from the store. */
+  /** Loads the active model and the open incidents (the baselines come from warmStart()). */
   async start(): Promise<void> {
     const active = await this.deps.registry.active('anomaly');
     if (active !== null) {
@@ -119,7 +120,6 @@ export class AnomalyService {
       }
     }
     this.online.incidents.restore((await this.deps.anomalies.openIncidents()) as Incident[]);
-    await this.refreshBaselines();
   }
 
   /** Judges one request body (the original detect endpoint). */
@@ -249,24 +249,26 @@ export class AnomalyService {
   }
 
   /**
-   * Reads the recent history from the store (at start): its finished runs, less those confirmed as
-   * anomalies, into the baselines; every event into online detection's state (see
+   * The start-up replay's part (see openHistoryReplay): the recent history's finished runs, less
+   * those confirmed as anomalies, into the baselines; every event into online detection's state (see
    * OnlineAnomalyDetector.warm), so detection resumes warm after a restart.
    */
-  async refreshBaselines(): Promise<void> {
+  warmStart(): HistoryConsumer {
     const now = this.deps.clock.now();
-    const since = now - (this.deps.options?.baselineHistoryMs ?? 2 * DAY_MS);
     const records: AnomalyRecord[] = [];
-    for await (const page of this.deps.events.scanSince(since)) {
-      for (const e of page) {
+    return {
+      sinceMs: now - (this.deps.options?.baselineHistoryMs ?? 2 * DAY_MS),
+      observe: (e) => {
         const r = this.online.warm(e);
         if (r !== null) records.push(r);
-      }
-    }
-    const { kept } = await this.labelledHistory(records);
-    for (const r of kept) if (r.pipeline_id !== null) this.recent.add(r.pipeline_id, recordFeatures(r));
-    this.baselines = this.recent.baselines(now);
-    this.lastRefresh = now;
+      },
+      finish: async () => {
+        const { kept } = await this.labelledHistory(records);
+        for (const r of kept) if (r.pipeline_id !== null) this.recent.add(r.pipeline_id, recordFeatures(r));
+        this.baselines = this.recent.baselines(now);
+        this.lastRefresh = now;
+      },
+    };
   }
 
   listAnomalies(q: AnomalyListQuery): Promise<Page<AnomalyRow>> {

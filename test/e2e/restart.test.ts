@@ -52,6 +52,21 @@ function exited(proc: ChildProcess): Promise<number | null> {
   });
 }
 
+/** The snapshot once the restarted service has refilled its windows (503 while it warms up after ready). */
+async function snapshot(
+  pipelineId: string,
+): Promise<{ sampled_events: number; metrics: { failure_rate: number } }> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await fetch(`${base}/api/monitoring/${pipelineId}/snapshot`);
+    if (res.status !== 503 || Date.now() > deadline) {
+      expect(res.status).toBe(200);
+      return (await res.json()) as { sampled_events: number; metrics: { failure_rate: number } };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const ingest = (body: unknown) =>
   fetch(`${base}/api/monitoring/ingest`, {
     method: 'POST',
@@ -91,10 +106,7 @@ describe('restart', () => {
     await exited(child);
     child = serve();
     await ready();
-    const snap = (await (await fetch(`${base}/api/monitoring/durable/snapshot`)).json()) as {
-      sampled_events: number;
-      metrics: { failure_rate: number };
-    };
+    const snap = await snapshot('durable');
     expect(snap.sampled_events).toBe(50);
     expect(snap.metrics.failure_rate).toBeCloseTo(10 / 50, 10);
 
@@ -102,9 +114,7 @@ describe('restart', () => {
     expect(await exited(child)).toBe(0);
     child = serve();
     await ready();
-    const again = (await (await fetch(`${base}/api/monitoring/durable/snapshot`)).json()) as {
-      sampled_events: number;
-    };
+    const again = await snapshot('durable');
     expect(again.sampled_events).toBe(50);
     child.kill('SIGTERM');
     await exited(child);
