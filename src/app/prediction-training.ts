@@ -16,7 +16,7 @@ import {
 } from '../prediction/index.js';
 import type { ModelDraft } from '../registry/index.js';
 import { SeededRng } from '../shared/index.js';
-import type { PipelineContexts } from './prediction-context.js';
+import { StageTimeline, type PipelineContexts } from './prediction-context.js';
 import { RunHistory } from './run-history.js';
 
 /** Labelled rows from the store: every finished run's features as of its start. */
@@ -44,10 +44,12 @@ export async function storeTrainingSet(
   for (const pipelineId of history.pipelines()) {
     const runs = history.of(pipelineId);
     const ctx = await contexts.get(pipelineId, runs);
+    // Each row's stage list as known when its run started, not the pipeline's current one.
+    const stages = new StageTimeline(ctx.definitions, runs);
     const points = trainingFeatures(runs, (run: PastRun) => ({
       time: run.started_at,
       trigger_type: run.trigger_type,
-      stages: ctx.stages,
+      stages: stages.at(run.started_at),
       versionTimes: ctx.versionTimes,
     }));
     for (const { run, point } of points) {
