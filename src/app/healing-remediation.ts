@@ -75,6 +75,15 @@ export class Remediation {
     this.predictions.set(pipelineId, prediction);
   }
 
+  /**
+   * Reads the pipeline's guard state back from the store before acting for it (holding its lease),
+   * so what another process sharing the store did for the pipeline counts here too.
+   */
+  async loadGuards(pipelineId: string): Promise<void> {
+    const record = await this.deps.stores.guardState.loadOne(pipelineId);
+    this.deps.guards.restorePipeline(pipelineId, record, this.deps.clock.now());
+  }
+
   /** Writes what changed in the guards' state (before any executor call, and after every job). */
   async saveGuards(): Promise<void> {
     await this.deps.stores.guardState.save(this.deps.guards.changes(this.deps.clock.now()));

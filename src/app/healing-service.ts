@@ -251,6 +251,7 @@ export class HealingService {
     const { leases } = this.deps.stores;
     if (!(await leases.acquire(pipelineId, this.deps.owner, this.deps.clock.now(), this.leaseTtlMs))) return;
     try {
+      await this.remediation.loadGuards(pipelineId);
       if (job.kind === 'verify') await this.remediation.verify(pipelineId);
       else if (job.kind === 'approved') await this.approvals.approved(job.approval);
       else await this.remediation.decide(pipelineId, job);

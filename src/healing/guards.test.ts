@@ -336,6 +336,31 @@ describe('Guards', () => {
     expect(after.evaluate(decided('p1', 't3'), 31 * MIN).verdict).toBe('execute');
   });
 
+  it('reads one pipeline back from the store: what another process did there counts', () => {
+    const config: Partial<GuardConfig> = { ...live, cooldownMs: 10 * MIN, flapFlips: 2 };
+    const a = new Guards(config);
+    const b = new Guards(config);
+    a.observeHealth('p1', true, 0);
+    b.observeHealth('p1', true, 0);
+    b.evaluate(decided('p2', 't1'), 0);
+    const store = new Map(b.changes(0).saved.map((r) => [r.pipeline_id, r]));
+    expect(a.evaluate(decided('p1', 't1'), 0).verdict).toBe('execute');
+    for (const r of a.changes(0).saved) store.set(r.pipeline_id, r);
+    // B acts for p1 next: it reads p1 back first, so A's action holds it (cooldown, key).
+    b.restorePipeline('p1', store.get('p1') ?? null, MIN);
+    expect(b.evaluate(decided('p1', 't1'), MIN).verdict).toBe('duplicate');
+    expect(failedGuards(b.evaluate(decided('p1', 't2'), MIN))).toEqual(['cooldown']);
+    // Its own state of other pipelines is untouched.
+    expect(b.evaluate(decided('p2', 't1'), MIN).verdict).toBe('duplicate');
+    // A pipeline with nothing stored keeps only the last health seen: the next change is a flip.
+    b.restorePipeline('p3', null, MIN);
+    b.observeHealth('p3', true, MIN);
+    b.restorePipeline('p3', null, MIN);
+    b.observeHealth('p3', false, MIN);
+    b.observeHealth('p3', true, MIN);
+    expect(failedGuards(b.evaluate(decided('p3', 't1'), MIN))).toEqual(['flap_damping']);
+  });
+
   it('prunes what expired: on restore, and in the records it hands out (nothing left → cleared)', () => {
     const config: Partial<GuardConfig> = { ...live, cooldownMs: 5 * MIN, idempotencyTtlMs: 60 * MIN };
     const g = new Guards(config);

@@ -283,38 +283,71 @@ export class Guards {
     this.keys.clear();
     this.pipelines.clear();
     this.remediating.clear();
-    const keys: (KeyState & { key: string })[] = [];
-    for (const r of records) {
-      const p = this.state(r.pipeline_id);
-      p.actions = sortedTimes(r.actions);
-      p.lastDecision = r.last_decision;
-      p.lastActedAt = r.last_acted_at;
-      p.failures = r.failures;
-      p.breakerOpenedAt = r.breaker_opened_at;
-      p.trialDecision = r.trial_decision;
-      p.lastHealthy = r.last_healthy;
-      p.flips = sortedTimes(r.flips);
-      if (r.remediating.length > 0)
-        this.remediating.set(r.pipeline_id, new Map(r.remediating.map((f) => [f.key, f.since])));
-      for (const k of r.keys)
-        keys.push(
-          k.expires_at === null
-            ? { key: k.key, pipeline: r.pipeline_id, state: 'done', at: k.at }
-            : {
-                key: k.key,
-                pipeline: r.pipeline_id,
-                state: 'pending_approval',
-                at: k.at,
-                expires_at: k.expires_at,
-              },
-        );
-      this.dirty.add(r.pipeline_id);
-    }
+    const keys = records.flatMap((r) => this.apply(r));
     keys.sort((a, b) => a.at - b.at);
     for (const { key, ...k } of keys) this.setKey(key, k);
+    for (const r of records) this.dirty.add(r.pipeline_id);
     this.pruneKeys(now);
     this.pruneRemediating(now);
     for (const [id, p] of this.pipelines) this.pruneWindows(id, p, now);
+  }
+
+  /**
+   * Replaces one pipeline's state with what the store has (null: nothing), e.g. before acting for it,
+   * so what another process sharing the store did for the pipeline counts here too.
+   */
+  restorePipeline(pipelineId: string, record: PipelineGuardRecord | null, now: number): void {
+    const mine = this.pipelines.get(pipelineId);
+    const stored = new Map((record?.keys ?? []).map((k) => [k.key, k]));
+    for (const key of [...(mine?.keys ?? [])]) {
+      const k = this.keys.get(key);
+      const s = stored.get(key);
+      const same =
+        k !== undefined &&
+        s !== undefined &&
+        k.at === s.at &&
+        (k.state === 'pending_approval' ? k.expires_at : null) === s.expires_at;
+      if (same) stored.delete(key);
+      else this.dropKey(key);
+    }
+    this.pipelines.delete(pipelineId);
+    this.remediating.delete(pipelineId);
+    if (record === null) {
+      // Nothing left to guard; the last health seen here still tells the next flip.
+      if (mine?.lastHealthy != null) this.state(pipelineId).lastHealthy = mine.lastHealthy;
+      return;
+    }
+    const kept = [...(mine?.keys ?? [])].filter((key) => this.keys.has(key));
+    for (const { key, ...k } of this.apply({ ...record, keys: [...stored.values()] })) this.setKey(key, k);
+    const p = this.state(pipelineId);
+    for (const key of kept) p.keys.add(key);
+    this.pruneWindows(pipelineId, p, now);
+  }
+
+  /** Sets a pipeline's state from its record; returns its keys, for the caller to set in order. */
+  private apply(r: PipelineGuardRecord): (KeyState & { key: string })[] {
+    const p = this.state(r.pipeline_id);
+    p.actions = sortedTimes(r.actions);
+    p.lastDecision = r.last_decision;
+    p.lastActedAt = r.last_acted_at;
+    p.failures = r.failures;
+    p.breakerOpenedAt = r.breaker_opened_at;
+    p.trialDecision = r.trial_decision;
+    p.lastHealthy = r.last_healthy;
+    p.flips = sortedTimes(r.flips);
+    if (r.remediating.length > 0)
+      this.remediating.set(r.pipeline_id, new Map(r.remediating.map((f) => [f.key, f.since])));
+    return r.keys.map((k) =>
+      k.expires_at === null
+        ? { key: k.key, pipeline: r.pipeline_id, state: 'done', at: k.at }
+        : {
+            key: k.key,
+            pipeline: r.pipeline_id,
+            state: 'pending_approval',
+            at: k.at,
+            expires_at: k.expires_at,
+          },
+    );
   }
 
   /** The pipeline's state as a record, or null when nothing in it still guards anything at `now`. */

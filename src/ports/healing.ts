@@ -271,6 +271,8 @@ export interface PipelineGuardRecord {
 /** Where the guards' state outlives a restart: one record per pipeline with anything left to guard. */
 export interface GuardStateStore {
   load(): Promise<PipelineGuardRecord[]>;
+  /** One pipeline's record; null when it has nothing left to guard. */
+  loadOne(pipelineId: string): Promise<PipelineGuardRecord | null>;
   /** Writes the changed records and deletes those with nothing left (`cleared`), in one transaction. */
   save(changes: { saved: readonly PipelineGuardRecord[]; cleared: readonly string[] }): Promise<void>;
 }

@@ -403,6 +403,22 @@ describe('self-healing loop (chaos, fake clock)', { timeout: 120_000 }, () => {
     ]);
   });
 
+  it('two processes on one store: each reads the guard state of a pipeline before acting for it', async () => {
+    const guards = { cooldownMs: 30 * MIN };
+    const { app, orch, healing } = await start(guards);
+    const other = await anotherProcess(app, orch, { guards }, 'other');
+    await runs(app, 'p1', ['failed', 'failed']);
+    await healing.service.tick();
+    expect(orch.calls).toHaveLength(1);
+    // Ten minutes on (a new tick bucket, so a new decision): the other process sees the cooldown.
+    app.clock.advance(10 * MIN);
+    await other.service.tick();
+    expect(orch.calls).toHaveLength(1);
+    const denied = (await audit(app)).filter((e) => e.status === 'denied' && e.pipeline_id === 'p1');
+    expect(denied.map(failedGuardNames)).toEqual([['cooldown']]);
+    await other.service.stop();
+  });
+
   it('a restart keeps the guards: an open breaker still blocks, and no executor is called', async () => {
     const guards = { breakerFailures: 1, breakerCoolMs: 120 * MIN };
     const { app, orch, healing } = await start(guards);

@@ -234,6 +234,8 @@ for (const backend of await storeBackends('healing_store')) {
       await store.save({ saved: [record('p1'), record('p2', { remediating: [] })], cleared: [] });
       await store.save({ saved: [record('p1', { failures: 3 })], cleared: ['p2', 'never-saved'] });
       expect(await new SqlGuardStateStore(sql).load()).toEqual([record('p1', { failures: 3 })]);
+      expect(await store.loadOne('p1')).toEqual(record('p1', { failures: 3 }));
+      expect(await store.loadOne('p2')).toBeNull();
       // A row that is not a record (written by something else) is skipped, not trusted.
       await sql.query(
         `INSERT INTO flexiroaster_ai.healing_guard_state (pipeline_id, state) VALUES ('junk', '{"actions": "x"}')`,

@@ -96,8 +96,17 @@ export class SqlGuardStateStore implements GuardStateStore {
   constructor(private readonly sql: SqlClient) {}
 
   async load(): Promise<PipelineGuardRecord[]> {
+    return this.select('');
+  }
+
+  async loadOne(pipelineId: string): Promise<PipelineGuardRecord | null> {
+    return (await this.select('WHERE pipeline_id = $1', [pipelineId]))[0] ?? null;
+  }
+
+  private async select(where: string, params: unknown[] = []): Promise<PipelineGuardRecord[]> {
     const r = await this.sql.query<{ pipeline_id: string; state: unknown }>(
-      `SELECT pipeline_id, state FROM ${S}.healing_guard_state`,
+      `SELECT pipeline_id, state FROM ${S}.healing_guard_state ${where}`,
+      params,
     );
     return r.rows.flatMap((row) => {
       const record = guardRecord(row.pipeline_id, row.state);
