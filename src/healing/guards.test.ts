@@ -370,7 +370,8 @@ describe('Guards', () => {
     g.observeHealth('p2', false, MIN);
     const first = g.changes(MIN);
     expect(first.saved.map((r) => r.pipeline_id).sort()).toEqual(['p1', 'p2']);
-    // Nothing changed: nothing to write.
+    // Nothing changed (the same health seen again): nothing to write.
+    g.observeHealth('p2', false, 2 * MIN);
     expect(g.changes(2 * MIN)).toEqual({ saved: [], cleared: [] });
     // Restored two hours later: every window and key has expired, so both records are cleared.
     const after = new Guards(config);

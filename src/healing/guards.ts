@@ -239,9 +239,10 @@ export class Guards {
   observeHealth(pipelineId: string, healthy: boolean, now: number): void {
     const p = this.state(pipelineId);
     if (p.lastHealthy !== null && p.lastHealthy !== healthy) p.flips.push(now);
+    // The same health again changes nothing to write.
+    if (p.lastHealthy !== healthy) this.dirty.add(pipelineId);
     p.lastHealthy = healthy;
     this.pruneWindows(pipelineId, p, now);
-    this.dirty.add(pipelineId);
   }
 
   /** The pipeline's breaker at `now`. */
