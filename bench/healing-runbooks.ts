@@ -59,16 +59,33 @@ const fleet = createFleet({
 });
 const seen = new Set<string>();
 const lastFailure = new Map<string, { stage: string | null; execution: string | null }>();
+/** Each pipeline's latest finished run statuses (last 2) and latest run start, as the loop's run tracker keeps them. */
+const recent = new Map<string, { finished: string[]; lastStart: number }>();
 
 function observe(e: TelemetryEvent): void {
   engine.apply(e);
   seen.add(e.pipeline_id);
+  if (e.kind === 'execution') {
+    const r = recent.get(e.pipeline_id) ?? { finished: [], lastStart: -Infinity };
+    r.lastStart = Math.max(r.lastStart, e.started_at ?? e.event_time);
+    if (e.status === 'completed' || e.status === 'failed') r.finished = [...r.finished, e.status].slice(-2);
+    recent.set(e.pipeline_id, r);
+  }
   if (e.kind === 'stage' && e.status === 'failed')
     lastFailure.set(e.pipeline_id, { stage: e.stage_name, execution: e.execution_id });
   else if (e.kind === 'execution' && e.status === 'failed') {
     const prev = lastFailure.get(e.pipeline_id);
     lastFailure.set(e.pipeline_id, { stage: prev?.stage ?? null, execution: e.execution_id });
   }
+}
+
+function recentOf(pipelineId: string, now: number): { idle_minutes?: number; recent_failed_runs?: number } {
+  const r = recent.get(pipelineId);
+  if (r === undefined) return {};
+  return {
+    idle_minutes: Math.max(0, (now - r.lastStart) / MIN),
+    ...(r.finished.length > 0 ? { recent_failed_runs: r.finished.filter((x) => x === 'failed').length } : {}),
+  };
 }
 
 function contextOf(pipelineId: string, now: number): HealingContext | null {
@@ -87,6 +104,7 @@ function contextOf(pipelineId: string, now: number): HealingContext | null {
       timeout_seconds: view.timeout_seconds,
       version: view.version,
       stages: view.stages.map((st) => ({ id: st.id, name: st.name, is_critical: st.critical })),
+      ...recentOf(pipelineId, now),
     },
     trigger: { kind: 'tick', id: String(now), at: now },
     snapshot: kpisFromSnapshot(snapshot),
