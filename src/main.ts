@@ -51,9 +51,16 @@ export async function startService(
   const log = options.logger ?? pino({ level: config.logLevel, base: { service: 'flexiroaster' } });
   const version = packageVersion();
 
-  const store = await openStore({ ...storeOptionsFromConfig(config), clock, onNotice: logNotice(log) });
   // Known once the service listens: the demo's orchestrator control API is served here.
   let selfUrl = '';
+  // Before the store opens: a bad runbook fails the start without leaving the database open.
+  const healing = await healingOptionsFromConfig(config, {
+    clock,
+    log,
+    selfUrl: () => selfUrl,
+    owner: randomUUID(),
+  });
+  const store = await openStore({ ...storeOptionsFromConfig(config), clock, onNotice: logNotice(log) });
   // Write-back goes to the source database, or (the demo without one) to the demo's schema.
   const writeBackDb = config.writeBack
     ? openWriteBackConnection({
@@ -73,12 +80,7 @@ export async function startService(
     warmUp: 'background',
     onWarning: (err, what) => log.warn({ err }, what),
     onTemplateEvent: (e) => log.debug({ ...e }, `logs: ${e.type}`),
-    healing: await healingOptionsFromConfig(config, {
-      clock,
-      log,
-      selfUrl: () => selfUrl,
-      owner: randomUUID(),
-    }),
+    healing,
     prediction: {
       preflightLeadMs: config.preflightLeadSeconds * 1000,
       retrainCron: config.retrainCron === 'off' ? null : config.retrainCron,
