@@ -44,7 +44,9 @@ const MEAN_ALPHA = 0.02;
 
 /** A streaming detector per pipeline × metric, created on first sight; constant memory per series. */
 export class MetricStreams {
-  private readonly series = new Map<string, Series>();
+  // pipeline → metric → series: no key string built per point.
+  private readonly series = new Map<string, Map<string, Series>>();
+  private count = 0;
   private readonly maxSeries: number;
 
   constructor(private readonly options: MetricStreamOptions = {}) {
@@ -54,12 +56,14 @@ export class MetricStreams {
   /** Judges the next value of the series; null when the metric is not judged or the cap is reached. */
   update(pipelineId: string, metric: string, value: number): StreamVerdict | null {
     if (!STREAM_METRICS.has(metric) || !Number.isFinite(value)) return null;
-    const k = `${pipelineId}\u0000${metric}`;
-    let s = this.series.get(k);
+    let ofPipeline = this.series.get(pipelineId);
+    let s = ofPipeline?.get(metric);
     if (s === undefined) {
-      if (this.series.size >= this.maxSeries) return null;
+      if (this.count >= this.maxSeries) return null;
       s = { detector: new StreamingDetector(this.options.detector ?? {}), mean: value };
-      this.series.set(k, s);
+      if (ofPipeline === undefined) this.series.set(pipelineId, (ofPipeline = new Map()));
+      ofPipeline.set(metric, s);
+      this.count++;
     }
     const before = s.mean;
     const score = s.detector.update(value);
@@ -75,7 +79,8 @@ export class MetricStreams {
   /** Series held and the bytes of their state. */
   stats(): { series: number; bytes: number } {
     let bytes = 0;
-    for (const s of this.series.values()) bytes += s.detector.stateBytes;
-    return { series: this.series.size, bytes };
+    for (const ofPipeline of this.series.values())
+      for (const s of ofPipeline.values()) bytes += s.detector.stateBytes;
+    return { series: this.count, bytes };
   }
 }

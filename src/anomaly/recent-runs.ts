@@ -29,10 +29,12 @@ export class RecentRuns {
     }
     const hour = hourOfRow(features);
     const ring = rings[hour === null ? RINGS - 1 : Math.floor(hour)];
-    const row = features.subarray(0, FEATURES.length);
     // A full ring overwrites its oldest row in place: no allocation per run once the rings are full.
-    if (ring.rows.length < this.perHour) ring.rows.push(row.slice());
-    else ring.rows[ring.next].set(row);
+    if (ring.rows.length < this.perHour) ring.rows.push(features.slice(0, FEATURES.length));
+    else {
+      const row = ring.rows[ring.next];
+      for (let i = 0; i < row.length; i++) row[i] = features[i];
+    }
     ring.next = (ring.next + 1) % this.perHour;
   }
 
