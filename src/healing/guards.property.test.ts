@@ -43,6 +43,7 @@ const step = fc.record({
     'approve',
     'release',
     'restart',
+    'reload',
   ),
   advanceMs: fc.integer({ min: 0, max: 3 * MIN }),
 });
@@ -99,6 +100,10 @@ describe('Guards under random load', () => {
           else if (s.kind === 'restart') {
             g = new Guards(config);
             g.restore(structuredClone([...store.values()]), now);
+          } else if (s.kind === 'reload') {
+            // What a job does after taking the pipeline's lease: its row read back from the store.
+            const r = store.get(id);
+            g.restorePipeline(id, r === undefined ? null : structuredClone(r), now);
           } else g.observeHealth(id, s.kind === 'healthy', now);
           const { saved, cleared } = g.changes(now);
           for (const r of saved) store.set(r.pipeline_id, structuredClone(r));
