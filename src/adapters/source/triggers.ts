@@ -129,7 +129,8 @@ export class TriggerRunner {
     const limit = this.o.batchSize ?? 5000;
     let pos = from;
     let next: Promise<OutboxRead> | null = null;
-    let cleanup: Promise<unknown> = Promise.resolve();
+    // The delete's failure (null: none), so that it never goes unhandled while the store writes.
+    let cleanup: Promise<unknown> = Promise.resolve(null);
     try {
       while (!ctl.stopped()) {
         const { rows, startedAt } = settle(await (next ?? this.read(pos, limit, ctl)));
@@ -148,11 +149,13 @@ export class TriggerRunner {
         // left by the earlier ones (a queue table's quadratic trap). A crash leaves a range behind;
         // the delete at each start removes it.
         const prev = pos;
-        await cleanup;
-        cleanup = this.o.source.query(
-          `DELETE FROM ${OUTBOX} WHERE source_schema = $1 AND (txid, id) > ($2::xid8, $3::bigint)
+        await rethrow(cleanup);
+        cleanup = failureOf(
+          this.o.source.query(
+            `DELETE FROM ${OUTBOX} WHERE source_schema = $1 AND (txid, id) > ($2::xid8, $3::bigint)
              AND (txid, id) <= ($4::xid8, $5::bigint)`,
-          [this.o.schema, prev.txid, prev.id, done.txid, done.id],
+            [this.o.schema, prev.txid, prev.id, done.txid, done.id],
+          ),
         );
         pos = done;
         if (rows.length < limit) {
@@ -160,7 +163,7 @@ export class TriggerRunner {
           await ctl.sleep(this.o.intervalMs);
         }
       }
-      await cleanup;
+      await rethrow(cleanup);
     } finally {
       // Nothing left running (or rejecting unhandled) after a failure or a stop.
       await Promise.allSettled([next, cleanup]);
@@ -198,6 +201,19 @@ interface OutboxRead {
   rows: OutboxRow[];
   startedAt: number;
   error: unknown;
+}
+
+/** Resolves to what `p` rejected with, or null: a promise awaited later without going unhandled. */
+function failureOf(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => null,
+    (err: unknown) => err ?? new Error('outbox delete failed'),
+  );
+}
+
+async function rethrow(failure: Promise<unknown>): Promise<void> {
+  const err = await failure;
+  if (err !== null) throw err;
 }
 
 function settle(read: OutboxRead): OutboxRead {
