@@ -63,7 +63,7 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
 
     it(
       'counts every execution once with its final status through SIGKILLs, late commits and rollbacks',
-      { timeout: 55_000 },
+      { timeout: 120_000 },
       async () => {
         const pipelines = await seedPipelines(env.db.url, 4);
         const writing = runWriters(env.db.url, pipelines, 6, 20);
@@ -79,7 +79,7 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
             execs.length === written.executions.size &&
             execs.every((e) => e.status === written.executions.get(e.key.split(':')[2])?.status)
           );
-        }, 30_000);
+        }, 60_000);
         child.proc.kill('SIGTERM');
         await child.exited;
         expect(child.modes).toContain(mode);
@@ -113,7 +113,7 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
         // its record starts right there (two commits with nothing written between them).
         const [pipeline] = await seedPipelines(env.db.url, 1);
         const child = start(env);
-        expect(await waitFor(async () => child.lastHealth?.connected === true, 15_000)).toBe(true);
+        expect(await waitFor(async () => child.lastHealth?.connected === true, 30_000)).toBe(true);
         const from = await withClient(env.db.url, async (c) => {
           const { rows } = await c.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
           await c.query(
@@ -137,14 +137,14 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
           );
           seen.push(...rows);
           return rows[0]?.done === true;
-        }, 15_000);
+        }, 30_000);
         child.proc.kill('SIGTERM');
         await child.exited;
         expect(acknowledged).toBe(true);
         const last = seen[seen.length - 1];
         expect(last.confirmed).toBe(last.checkpoint);
       },
-      30_000,
+      60_000,
     );
 
     it.runIf(mode === 'triggers')(
@@ -155,7 +155,7 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
         const [pipeline] = await seedPipelines(env.db.url, 1);
         const logs = async () => (await storedState(env.db.url)).filter((s) => s.kind === 'log').length;
         const child = start(env, { SOURCE_BATCH: '7' });
-        expect(await waitFor(async () => child.lastHealth?.connected === true, 15_000)).toBe(true);
+        expect(await waitFor(async () => child.lastHealth?.connected === true, 30_000)).toBe(true);
         const before = await logs();
         await withClient(env.db.url, async (c) => {
           const { rows } = await c.query<{ n: string }>(
@@ -169,12 +169,12 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
             [pipeline.id],
           );
         });
-        const all = await waitFor(async () => (await logs()) === before + 20, 15_000);
+        const all = await waitFor(async () => (await logs()) === before + 20, 30_000);
         child.proc.kill('SIGTERM');
         await child.exited;
         expect(all).toBe(true);
       },
-      30_000,
+      60_000,
     );
 
     it('skips bad rows with a counted, logged reason and keeps going', async () => {
@@ -199,7 +199,7 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
       const child = start(env);
       const seen = await waitFor(
         async () => child.rejects.length >= 5 && (child.lastHealth?.rejected ?? 0) >= 5,
-        15_000,
+        30_000,
       );
       child.proc.kill('SIGTERM');
       await child.exited;
@@ -210,6 +210,6 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
       );
       const state = await storedState(env.db.url);
       expect(state.some((s) => s.kind === 'log')).toBe(true);
-    }, 30_000);
+    }, 60_000);
   });
 }
