@@ -74,7 +74,7 @@ export interface CoreOptions {
   writeBack?: WriteBackOptions;
   /**
    * Refill the live state from the store's history before composeCore resolves (the default), or
-   * after it, while ingest is already accepted (and held from the live state until `warmed`).
+   * when the caller asks (warm()), while ingest is already accepted (held from the live state until then).
    */
   warmUp?: 'before' | 'background';
 }
@@ -96,10 +96,11 @@ export interface Core {
   /** Whether the store held history at start (the demo does not backfill then). */
   hasHistory: boolean;
   /**
-   * Resolves once the live state holds the store's history and what was ingested meanwhile: how
-   * many events were read. Live views answer 503 until then. Already resolved with warmUp 'before'.
+   * Starts refilling the live state from the store's history (once; done already with warmUp
+   * 'before'); resolves once it holds the history and what was ingested meanwhile, to how many
+   * events were read. Live views answer 503 until then.
    */
-  warmed: Promise<number>;
+  warm(): Promise<number>;
   /** The HTTP services the core provides (the caller adds status and its own extras). */
   services: Omit<AppServices, 'status'>;
   /** Starts the periodic work (template saves, root-cause settling, anomaly upkeep); returns its stop. */
@@ -228,8 +229,9 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
     anomaly.warmStart(),
     prediction.warmStart(),
   ]);
-  const warmed = replay.run().finally(() => gate.open());
-  if (o.warmUp !== 'background') await warmed;
+  let warming: Promise<number> | null = null;
+  const warm = () => (warming ??= replay.run().finally(() => gate.open()));
+  if (o.warmUp !== 'background') await warm();
   const monitoring = withTemplateSignals(engine, mining);
 
   const wb = o.writeBack;
@@ -258,7 +260,7 @@ export async function composeCore(o: CoreOptions): Promise<Core> {
     registry,
     writeBack,
     hasHistory: replay.hasHistory,
-    warmed,
+    warm,
     services: {
       ingest,
       monitoring: {

@@ -164,30 +164,12 @@ export async function startService(
       },
     },
   );
-  // The periodic work (healing, preflights, baselines) starts once the live state is whole.
   const warmStart: { state: 'running' | 'done' | 'failed'; events: number; ms: number | null } = {
     state: 'running',
     events: 0,
     ms: null,
   };
   let stopTimers: (() => void) | null = null;
-  void core.warmed.then(
-    (events) => {
-      Object.assign(warmStart, { state: 'done', events, ms: Date.now() - startedAt });
-      if (closing === null) stopTimers = core.startTimers();
-      log.info(
-        { replayed_events: events, warm_ms: warmStart.ms },
-        'warm start: live state refilled from the store',
-      );
-    },
-    (err: unknown) => {
-      warmStart.state = 'failed';
-      // Shutting down during warm-up ends the replay's scan; that is no failure to report.
-      if (closing !== null) return;
-      stopTimers = core.startTimers();
-      log.error({ err }, 'warm start failed: the live state holds only what is ingested from now');
-    },
-  );
   const pruner = startRetentionPruner({
     events: store.events,
     retentionMs: config.retentionMs,
@@ -239,6 +221,25 @@ export async function startService(
     `FlexiRoaster AI listening on ${url} (docs ${url}/docs, data ${resolve(config.dataDir)})`,
   );
 
+  // After listening: the history refills the live state while ingest is accepted and held. The
+  // periodic work (healing, preflights, baselines) starts once the live state is whole.
+  void core.warm().then(
+    (events) => {
+      Object.assign(warmStart, { state: 'done', events, ms: Date.now() - startedAt });
+      if (closing === null) stopTimers = core.startTimers();
+      log.info(
+        { replayed_events: events, warm_ms: warmStart.ms },
+        'warm start: live state refilled from the store',
+      );
+    },
+    (err: unknown) => {
+      warmStart.state = 'failed';
+      // Shutting down during warm-up ends the replay's scan; that is no failure to report.
+      if (closing !== null) return;
+      stopTimers = core.startTimers();
+      log.error({ err }, 'warm start failed: the live state holds only what is ingested from now');
+    },
+  );
   sources.start();
   demo?.driver.start().catch((err: unknown) => log.error({ err }, 'demo: backfill failed'));
 

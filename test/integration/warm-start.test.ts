@@ -56,6 +56,7 @@ describe('warm start in the background', () => {
 
     const second = await core(dataDir, clock, 'background');
     const { ingest, services } = second.core;
+    const warming = second.core.warm();
     // Ready, but the windows are still being refilled: live views refuse rather than answer half.
     expect(() => services.monitoring.snapshot('warm')).toThrow(StoreUnavailableError);
     // The running run of the history finishes, and two new runs come in, while the history is replayed.
@@ -74,7 +75,7 @@ describe('warm start in the background', () => {
     ]);
     // In the database now, beside the history the replay is still reading.
     await second.store.events.flush();
-    const replayed = await second.core.warmed;
+    const replayed = await warming;
     expect(replayed).toBe(12_000);
     const snap = second.core.engine.snapshot('warm');
     expect(snap?.sampled_events).toBe(12_002);
