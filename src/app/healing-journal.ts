@@ -35,10 +35,10 @@ export class ActionJournal {
     ]);
   }
 
-  /** A step of a stored action (its call, verification or approval). */
+  /** A step of a stored action (a retry attempt planned, its call, verification or approval). */
   async record(
     row: ActionRow,
-    kind: 'execution' | 'verification' | 'approval',
+    kind: 'decision' | 'execution' | 'verification' | 'approval',
     detail: Record<string, unknown>,
   ): Promise<void> {
     const { audit, clock, newId } = this.deps;

@@ -1,11 +1,15 @@
 /**
  * Acting for one pipeline in its turn: builds the HealingContext, plans with the runbooks, passes
  * every action through the Guards, executes through the executors, judges the runs that follow,
- * closes the action (audit, guards, training label) and climbs the ladder or hands over to a human.
+ * closes the action (audit, guards, training label), and then retries (a retry_stage with attempts
+ * left, after its backoff), climbs the ladder or hands over to a human.
  */
 import {
+  attemptOf,
   escalation,
+  nextRetry,
   planDecisions,
+  retryBlocker,
   verifyAction,
   type AnomalyContext,
   type DecidedAction,
@@ -14,8 +18,10 @@ import {
   type HealingContext,
   type IncidentContext,
   type PredictionContext,
+  type RetryStep,
   type Runbook,
   type Trigger,
+  type GuardVerdict,
 } from '../healing/index.js';
 import type { PipelineSnapshot } from '../monitoring/index.js';
 import type { ActionExecutor, ActionRow, ActionStatus, PipelineCatalog } from '../ports/index.js';
@@ -26,6 +32,7 @@ import { callExecutor, executorFor } from './healing-execution.js';
 import type { ActionJournal } from './healing-journal.js';
 import { ladderStep } from './healing-ladder.js';
 import { actionRow, decisionInputs, outcomeLabel } from './healing-records.js';
+import type { RetrySchedule } from './healing-retries.js';
 import type { RunTracker } from './healing-runs.js';
 import type { HealingStores } from './healing-stores.js';
 import type { Verifications } from './healing-verifications.js';
@@ -42,12 +49,22 @@ export interface RemediationDeps {
   newId: () => string;
   runs: RunTracker;
   verifying: Verifications;
+  /** retry_stage attempts waiting out their backoff. */
+  retries: RetrySchedule;
+  /** Uniform numbers in [0, 1) for the backoff's jitter (a seeded source). */
+  random: () => number;
   journal: ActionJournal;
   escalations: HealingEscalations;
   /** How long verification watches the runs after an action. */
   verifyDeadlineMs: number;
   /** Cancels executor calls in flight (shutdown). */
   signal: AbortSignal;
+}
+
+/** After a failed retry_stage attempt: the context then, and whether another attempt follows. */
+interface AfterFailure {
+  ctx: HealingContext;
+  step: RetryStep;
 }
 
 /** A decision to take for a pipeline. */
@@ -114,6 +131,8 @@ export class Remediation {
     const now = this.deps.clock.now();
     if (ctx.snapshot !== null)
       this.deps.guards.observeHealth(pipelineId, ctx.snapshot.health_status === 'healthy', now);
+    // A retry waiting out its backoff is the remediation under way: it runs (or stops) first.
+    if (this.deps.retries.has(pipelineId)) return;
     const pending = this.ladder.get(pipelineId);
     if (pending !== undefined) {
       if (ctx.snapshot?.health_status === 'healthy') this.ladder.delete(pipelineId);
@@ -132,18 +151,28 @@ export class Remediation {
       });
   }
 
-  /** One decided action through the guards; executes, plans dry, or asks for approval. */
-  private async guardAndAct(a: DecidedAction, ctx: HealingContext, fromLadder: boolean): Promise<void> {
+  /**
+   * One decided action through the guards; executes, plans dry, or asks for approval. `planned` is
+   * the stored row of a retry attempt that came due (taken from `planned` once, or ended `rejected`).
+   */
+  private async guardAndAct(
+    a: DecidedAction,
+    ctx: HealingContext,
+    fromLadder: boolean,
+    planned: ActionRow | null = null,
+  ): Promise<void> {
     const { guards, stores, clock, newId, journal } = this.deps;
     const now = clock.now();
     const verdict = guards.evaluate(a, now);
+    const inputs = decisionInputs(ctx);
     if (verdict.verdict === 'duplicate') {
       if (fromLadder) this.ladder.delete(a.pipeline_id);
+      if (planned !== null) await this.attemptNotTaken(planned, a, verdict, inputs, now);
       return;
     }
-    const inputs = decisionInputs(ctx);
     if (verdict.verdict === 'denied') {
-      if (journal.firstDenial(a.idempotency_key))
+      const ended = planned === null ? null : await this.attemptNotTaken(planned, a, verdict, inputs, now);
+      if (planned === null && journal.firstDenial(a.idempotency_key))
         await journal.decision(a, verdict, null, 'denied', inputs, now);
       if (verdict.escalation === 'escalate_incident')
         await this.deps.escalations.fleetCapReached(a, guards.underRemediation(now), guards.config.fleetCap);
@@ -155,6 +184,7 @@ export class Remediation {
             idempotency_key: a.idempotency_key,
           },
         );
+      if (ended !== null) await this.retryFailed(a, ended.id, ctx);
       return;
     }
     if (fromLadder) this.ladder.delete(a.pipeline_id);
@@ -167,9 +197,12 @@ export class Remediation {
     const failedGuard = verdict.guards.find((g) => !g.passed);
     const reason = failedGuard === undefined ? 'all guards passed' : failedGuard.detail;
     await this.saveGuards();
-    const claimed = await stores.actions.claim(actionRow(a, newId(), status, reason, now));
-    if (!claimed.inserted) return; // decided before: by another process, or before a restart
-    const row = claimed.row;
+    let row: ActionRow | null;
+    if (planned === null) {
+      const claimed = await stores.actions.claim(actionRow(a, newId(), status, reason, now));
+      row = claimed.inserted ? claimed.row : null; // decided before: by another process, or before a restart
+    } else row = await stores.actions.transition(planned.id, ['planned'], { status, reason }, now);
+    if (row === null) return;
     await journal.decision(a, verdict, row.id, status, inputs, now);
     journal.notify(row);
     if (status === 'awaiting_approval') {
@@ -224,7 +257,12 @@ export class Remediation {
         { ...patch, status: 'failed', reason },
         now,
       );
-      if (after !== null) await this.finish(after, a, false, 'execution', { result });
+      const retry = after === null ? null : await this.afterFailure(a);
+      const retrying = retry?.step.retry === true;
+      if (after !== null)
+        await this.finish(after, a, false, 'execution', { result, ...retryDetail(retry) }, retrying);
+      if (after !== null && retry?.step.retry === true)
+        return this.schedule(retry.step.next, after, retry.ctx);
       await this.deps.escalations.toHuman(
         a.pipeline_id,
         `${a.spec.action} could not be carried out: ${reason}`,
@@ -285,14 +323,109 @@ export class Remediation {
         now,
       );
       if (after === null) continue;
-      await this.finish(after, v.decided, ok, 'verification', { verification: r });
-      if (!ok) await this.climb(v.decided);
+      const retry = ok ? null : await this.afterFailure(v.decided);
+      const detail = { verification: r, ...retryDetail(retry) };
+      await this.finish(after, v.decided, ok, 'verification', detail, retry?.step.retry === true);
+      if (ok) continue;
+      if (retry?.step.retry === true) await this.schedule(retry.step.next, after, retry.ctx);
+      else await this.climb(v.decided, retry?.ctx);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Retry attempts
+
+  /** After a failed retry_stage attempt: whether another follows (null for any other action). */
+  private async afterFailure(a: DecidedAction): Promise<AfterFailure | null> {
+    if (a.spec.action !== 'retry_stage') return null;
+    const now = this.deps.clock.now();
+    const ctx = await this.context(a.pipeline_id, { ...a.trigger, at: now }, null, null);
+    return { ctx, step: nextRetry(a, ctx.signatures, now, this.deps.random) };
+  }
+
+  /** Stores the next attempt as `planned` (audited as a decision) and waits its backoff out. */
+  private async schedule(next: DecidedAction, failed: ActionRow, ctx: HealingContext): Promise<void> {
+    const { stores, clock, newId, journal } = this.deps;
+    const r = next.retry;
+    if (r === undefined) return;
+    const now = clock.now();
+    const reason = `attempt ${r.attempt} of ${r.max_attempts}, due ${iso(r.due_at)} (backoff ${r.delay_ms} ms after attempt ${r.attempt - 1} failed)`;
+    const claimed = await stores.actions.claim(actionRow(next, newId(), 'planned', reason, now));
+    if (!claimed.inserted) return;
+    await journal.record(claimed.row, 'decision', {
+      retry_of: failed.id,
+      retry: r,
+      idempotency_key: next.idempotency_key,
+      ...decisionInputs(ctx),
+    });
+    journal.notify(claimed.row);
+    this.deps.retries.add(claimed.row, next);
+  }
+
+  /**
+   * The pipeline's attempts due now: each passes the guards again (kill switch, dry run, rate limit,
+   * breaker, its own idempotency key) and executes; a signature a retry cannot fix that appeared
+   * during the backoff ends it (`rejected`) and the ladder moves on.
+   */
+  async retryDue(pipelineId: string): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const { row, decided } of this.deps.retries.takeDue(pipelineId, now)) {
+      const ctx = await this.context(pipelineId, { ...decided.trigger, at: now }, null, null);
+      const blocker = retryBlocker(ctx.signatures);
+      if (blocker === null) {
+        await this.guardAndAct(decided, ctx, false, row);
+        continue;
+      }
+      const reason = `attempt ${attemptOf(decided)} not taken: ${blocker} errors now, a retry will not fix them`;
+      const after = await this.deps.stores.actions.transition(
+        row.id,
+        ['planned'],
+        { status: 'rejected', reason },
+        now,
+      );
+      if (after === null) continue;
+      await this.deps.journal.record(after, 'decision', { blocker, ...decisionInputs(ctx) });
+      this.deps.journal.notify(after);
+      await this.retryFailed(decided, after.id, ctx);
     }
   }
 
   /**
+   * A retry whose next attempt was not taken failed as a fix (its last attempt taken failed): the
+   * breaker counts it, and the ladder moves up (its next rung passes the guards in turn).
+   */
+  private async retryFailed(a: DecidedAction, actionId: string, ctx: HealingContext): Promise<void> {
+    await this.fixOutcome(a, false, actionId);
+    await this.climb(a, ctx);
+  }
+
+  /** A due attempt the guards did not let through: its row ends `rejected`, naming the guard. */
+  private async attemptNotTaken(
+    planned: ActionRow,
+    a: DecidedAction,
+    verdict: GuardVerdict,
+    inputs: Record<string, unknown>,
+    now: number,
+  ): Promise<ActionRow | null> {
+    const failed = verdict.guards.find((g) => !g.passed);
+    const why = failed === undefined ? verdict.verdict : `${failed.name}: ${failed.detail}`;
+    const reason = `attempt ${attemptOf(a)} not taken: ${why}`;
+    const after = await this.deps.stores.actions.transition(
+      planned.id,
+      ['planned'],
+      { status: 'rejected', reason },
+      now,
+    );
+    if (after === null) return null;
+    await this.deps.journal.decision(a, verdict, after.id, 'rejected', inputs, now);
+    this.deps.journal.notify(after);
+    return after;
+  }
+
+  /**
    * Closes an action: audit, outcome to the guards (fixes only), training label. A fix that failed
-   * and opened the breaker goes to a human.
+   * and opened the breaker goes to a human. A failed attempt another attempt follows only ends its
+   * remediation: the breaker counts a retry once, when its last attempt failed.
    */
   private async finish(
     row: ActionRow,
@@ -300,14 +433,26 @@ export class Remediation {
     ok: boolean,
     kind: 'execution' | 'verification',
     detail: Record<string, unknown>,
+    retrying = false,
   ): Promise<void> {
     const { guards, stores, clock, newId } = this.deps;
-    const now = clock.now();
     await this.deps.journal.record(row, kind, detail);
     this.deps.journal.notify(row);
     if (PEOPLE_ACTIONS.has(a.spec.action)) return;
-    const effect = guards.recordOutcome(a.pipeline_id, ok ? 'success' : 'failure', now, a.idempotency_key);
-    await stores.outcomes.add(outcomeLabel(newId(), row, ok, now));
+    await stores.outcomes.add(outcomeLabel(newId(), row, ok, clock.now()));
+    if (retrying) guards.release(a.pipeline_id, a.idempotency_key);
+    else await this.fixOutcome(a, ok, row.id);
+  }
+
+  /** A fix's outcome to the guards: success resolves the pipeline; a failure that opened the breaker goes to a human. */
+  private async fixOutcome(a: DecidedAction, ok: boolean, actionId: string): Promise<void> {
+    const now = this.deps.clock.now();
+    const effect = this.deps.guards.recordOutcome(
+      a.pipeline_id,
+      ok ? 'success' : 'failure',
+      now,
+      a.idempotency_key,
+    );
     if (ok) {
       this.ladder.delete(a.pipeline_id);
       await this.deps.escalations.resolvePipeline(a.pipeline_id);
@@ -317,15 +462,15 @@ export class Remediation {
         a.pipeline_id,
         `circuit breaker opened after failed fixes (last: ${a.spec.action})`,
         {
-          action_id: row.id,
+          action_id: actionId,
         },
       );
   }
 
   /** After a failed fix: the next rung that applies, tried now (guards permitting) and kept until taken. */
-  private async climb(a: DecidedAction): Promise<void> {
+  private async climb(a: DecidedAction, known?: HealingContext): Promise<void> {
     const now = this.deps.clock.now();
-    const ctx = await this.context(a.pipeline_id, { ...a.trigger, at: now }, null, null);
+    const ctx = known ?? (await this.context(a.pipeline_id, { ...a.trigger, at: now }, null, null));
     const next = escalation(a.spec.action, ctx);
     if (next === 'escalate_to_human') {
       await this.deps.escalations.toHuman(
@@ -344,3 +489,10 @@ export class Remediation {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** What the audit of a failed attempt tells about the retry: the next attempt, or why none follows. */
+function retryDetail(retry: AfterFailure | null): { retry?: Record<string, unknown> } {
+  if (retry === null) return {};
+  const { step } = retry;
+  return step.retry ? { retry: { next: step.next.retry } } : { retry: { stopped: step.reason } };
+}

@@ -14,13 +14,14 @@ import type {
   IncidentRow,
   PipelineCatalog,
 } from '../ports/index.js';
-import { toError, type Clock } from '../shared/index.js';
+import { SeededRng, toError, type Clock } from '../shared/index.js';
 import { ApprovalFlow } from './healing-approval-flow.js';
 import { anomalyPart, incidentPart } from './healing-context.js';
 import { HealingEscalations } from './healing-escalations.js';
 import { ActionJournal } from './healing-journal.js';
 import { PipelineQueues } from './healing-queue.js';
 import { Remediation, type DecideJob } from './healing-remediation.js';
+import { RetrySchedule } from './healing-retries.js';
 import { RunTracker } from './healing-runs.js';
 import { Verifications } from './healing-verifications.js';
 import type { HealingStores } from './healing-stores.js';
@@ -51,6 +52,8 @@ export interface HealingServiceDeps {
   newId: () => string;
   /** This process, for pipeline leases. */
   owner: string;
+  /** Uniform numbers in [0, 1) for retry backoff jitter. @default a SeededRng seeded with the clock at start */
+  random?: () => number;
   /** Told about each action's change of status (logs); a throwing listener is ignored. */
   onAction?(row: ActionRow): void;
   onError?(err: Error, what: string): void;
@@ -58,14 +61,17 @@ export interface HealingServiceDeps {
 }
 
 type Job =
-  ({ kind: 'decide' } & DecideJob) | { kind: 'verify' } | { kind: 'approved'; approval: ApprovalRow };
+  | ({ kind: 'decide' } & DecideJob)
+  | { kind: 'verify' }
+  | { kind: 'retry' }
+  | { kind: 'approved'; approval: ApprovalRow };
 
 const MIN = 60_000;
 
 /** The self-healing loop of one service process. */
 export class HealingService {
   readonly runs = new RunTracker();
-  // A newer decision replaces one not started yet; a verification is needed once.
+  // A newer decision replaces one not started yet; a verification (or a look at due retries) is needed once.
   private readonly queues = new PipelineQueues<Job>(
     (pipelineId, job) =>
       this.safely(`healing: ${job.kind} for ${pipelineId}`, () => this.leased(pipelineId, job)),
@@ -73,9 +79,11 @@ export class HealingService {
       queued.kind === 'decide' && incoming.kind === 'decide' && incoming.trigger.kind !== 'tick',
     (queued, incoming) =>
       (queued.kind === 'verify' && incoming.kind === 'verify') ||
+      (queued.kind === 'retry' && incoming.kind === 'retry') ||
       (queued.kind === 'decide' && incoming.kind === 'decide' && incoming.trigger.kind === 'tick'),
   );
   private readonly verifying = new Verifications();
+  private readonly retries = new RetrySchedule();
   private readonly remediation: Remediation;
   private readonly abort = new AbortController();
   private readonly escalations: HealingEscalations;
@@ -100,6 +108,8 @@ export class HealingService {
       enabledRunbooks: () => this.enabledRunbooks(),
       runs: this.runs,
       verifying: this.verifying,
+      retries: this.retries,
+      random: deps.random ?? rngFrom(deps.clock.now()),
       journal: this.journal,
       escalations: this.escalations,
       verifyDeadlineMs: this.verifyDeadlineMs,
@@ -116,8 +126,8 @@ export class HealingService {
   }
 
   /**
-   * Resumes what a previous run of the process left: the guards' state, verifications, and actions
-   * cut off mid-call. A fix the saved state has under remediation that is not left to verify is
+   * Resumes what a previous run of the process left: the guards' state, verifications, retry
+   * attempts waiting out their backoff, and actions cut off mid-call. A fix the saved state has under remediation that is not left to verify is
    * released (its remediation ended while the process was down).
    */
   async start(): Promise<void> {
@@ -126,7 +136,11 @@ export class HealingService {
     await this.escalations.start();
     const now = this.deps.clock.now();
     guards.restore(await guardState.load(), now);
-    for (const row of await actions.withStatus(['executing', 'planned'])) {
+    const [planned, executing] = [
+      await actions.withStatus(['planned']),
+      await actions.withStatus(['executing']),
+    ];
+    for (const row of [...executing, ...this.retries.resume(planned)]) {
       // The call may or may not have reached the orchestrator: a human must look.
       const after = await actions.transition(
         row.id,
@@ -201,6 +215,8 @@ export class HealingService {
     await this.safely('healing: expiring approvals', () => this.approvals.expire(now));
     const trigger: Trigger = { kind: 'tick', id: String(Math.floor(now / this.tickBucketMs)), at: now };
     const pipelines = new Set([...this.deps.pipelines(), ...this.verifying.pipelines()]);
+    for (const pipelineId of this.retries.duePipelines(now))
+      this.queues.enqueue(pipelineId, { kind: 'retry' });
     for (const pipelineId of pipelines) {
       if (this.verifying.has(pipelineId)) this.queues.enqueue(pipelineId, { kind: 'verify' });
       this.queues.enqueue(pipelineId, { kind: 'decide', trigger, anomaly: null, incident: null });
@@ -243,6 +259,11 @@ export class HealingService {
     return this.verifying.size;
   }
 
+  /** retry_stage attempts waiting out their backoff. */
+  pendingRetries(): number {
+    return this.retries.size;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // One pipeline at a time
 
@@ -253,6 +274,7 @@ export class HealingService {
     try {
       await this.remediation.loadGuards(pipelineId);
       if (job.kind === 'verify') await this.remediation.verify(pipelineId);
+      else if (job.kind === 'retry') await this.remediation.retryDue(pipelineId);
       else if (job.kind === 'approved') await this.approvals.approved(job.approval);
       else await this.remediation.decide(pipelineId, job);
     } finally {
@@ -285,4 +307,10 @@ export class HealingService {
       this.deps.onError?.(toError(err), what);
     }
   }
+}
+
+/** A seeded source of uniform numbers in [0, 1). */
+function rngFrom(seed: number): () => number {
+  const rng = new SeededRng(seed);
+  return () => rng.next();
 }

@@ -35,6 +35,11 @@ export function actionKey(runbook: string, pipelineId: string, trigger: Trigger,
   return stableKey([runbook, pipelineId, trigger.kind, trigger.id, index]);
 }
 
+/** The idempotency key of attempt `attempt` (1-based) of an action whose first attempt has `firstKey`. */
+export function attemptKey(firstKey: string, attempt: number): string {
+  return attempt === 1 ? firstKey : stableKey([firstKey, 'attempt', attempt]);
+}
+
 /** Enabled runbooks whose condition holds, highest priority first (ties by name). */
 export function matchingRunbooks(runbooks: readonly Runbook[], ctx: HealingContext): Runbook[] {
   return runbooks

@@ -38,7 +38,8 @@ export {
   type RunbookValidation,
 } from './runbook.js';
 export { nextApplicable, notApplicable, targetStage } from './applicability.js';
-export { actionKey, decisionKey, matchingRunbooks, planDecisions } from './decide.js';
+export { actionKey, attemptKey, decisionKey, matchingRunbooks, planDecisions } from './decide.js';
+export { attemptOf, nextRetry, type RetryStep } from './attempts.js';
 export { DEFAULT_GUARD_CONFIG, guardConfig } from './guard-config.js';
 export {
   Guards,

@@ -304,6 +304,21 @@ export interface DecidedAction {
   execution_id: string | null;
   /** When the runbook's action was not applicable here and the ladder moved on: the action it replaced. */
   replaces: ActionId | null;
+  /** A later attempt of a retry_stage (absent on the decided action itself, which is attempt 1). */
+  retry?: RetryAttempt;
+}
+
+/** A later attempt of a retry_stage action: which one, and when it is due. */
+export interface RetryAttempt {
+  /** 2 … max_attempts. */
+  attempt: number;
+  max_attempts: number;
+  /** The idempotency key of attempt 1: every attempt's key derives from it and the attempt number. */
+  first_key: string;
+  /** The backoff before this attempt. */
+  delay_ms: number;
+  /** Epoch ms. */
+  due_at: number;
 }
 
 /** An action of the runbook that was not taken, and why. */
