@@ -24,7 +24,13 @@ import {
   type GuardVerdict,
 } from '../healing/index.js';
 import type { PipelineSnapshot } from '../monitoring/index.js';
-import type { ActionExecutor, ActionRow, ActionStatus, PipelineCatalog } from '../ports/index.js';
+import type {
+  ActionExecutor,
+  ActionRow,
+  ActionStatus,
+  OutcomeLabelRow,
+  PipelineCatalog,
+} from '../ports/index.js';
 import type { Clock } from '../shared/index.js';
 import { buildHealingContext } from './healing-context.js';
 import type { HealingEscalations } from './healing-escalations.js';
@@ -439,20 +445,28 @@ export class Remediation {
     await this.deps.journal.record(row, kind, detail);
     this.deps.journal.notify(row);
     if (PEOPLE_ACTIONS.has(a.spec.action)) return;
-    await stores.outcomes.add(outcomeLabel(newId(), row, ok, clock.now()));
-    if (retrying) guards.release(a.pipeline_id, a.idempotency_key);
-    else await this.fixOutcome(a, ok, row.id);
+    const label = outcomeLabel(newId(), row, ok, clock.now());
+    if (!retrying) return this.fixOutcome(a, ok, row.id, label);
+    guards.release(a.pipeline_id, a.idempotency_key);
+    await stores.outcomes.add(label);
   }
 
   /** A fix's outcome to the guards: success resolves the pipeline; a failure that opened the breaker goes to a human. */
-  private async fixOutcome(a: DecidedAction, ok: boolean, actionId: string): Promise<void> {
+  private async fixOutcome(
+    a: DecidedAction,
+    ok: boolean,
+    actionId: string,
+    label: OutcomeLabelRow | null = null,
+  ): Promise<void> {
     const now = this.deps.clock.now();
+    // Before any await: the pipelines acting meanwhile see the fleet-cap slot freed at once.
     const effect = this.deps.guards.recordOutcome(
       a.pipeline_id,
       ok ? 'success' : 'failure',
       now,
       a.idempotency_key,
     );
+    if (label !== null) await this.deps.stores.outcomes.add(label);
     if (ok) {
       this.ladder.delete(a.pipeline_id);
       await this.deps.escalations.resolvePipeline(a.pipeline_id);

@@ -48,6 +48,10 @@ const retryOnFailure = (over: Record<string, unknown> = {}) =>
     'retry-on-failure',
   );
 
+/** The runbook with one attempt per retry (tests about a single call or a single failed fix). */
+const oneAttempt = () =>
+  retryOnFailure({ actions: [{ action: 'retry_stage', params: { max_attempts: 1 } }] });
+
 /** Executor calls time out after `timeoutMs` (generous: the machine may be busy; the hang test lowers it). */
 function options(
   orch: Orchestrator,
@@ -297,11 +301,22 @@ describe('self-healing loop (chaos, fake clock)', { timeout: 120_000 }, () => {
       await runs(app, 'p1', ['failed', 'failed']);
       await healing.service.tick();
       expect(orch.calls).toHaveLength(3);
-      const [a] = await actions(app);
-      expect(a).toMatchObject({ status: 'failed', executor: 'flexiroaster', attempts: 3 });
-      expect(a.result).toMatchObject({ ok: false, status_code: mode === 'fail' ? 500 : null });
-      const log = (await audit(app)).filter((e) => e.action_id === a.id);
-      expect(log.map((e) => e.kind).sort()).toEqual(['decision', 'execution']);
+      // The retry's next attempts (max_attempts 3), each after its backoff (under 1 s, then 2 s).
+      for (const attempt of [2, 3]) {
+        app.clock.advance(5000);
+        await healing.service.tick();
+        expect(orch.calls).toHaveLength(3 * attempt);
+      }
+      const all = await actions(app);
+      expect(all).toHaveLength(3);
+      for (const a of all) {
+        expect(a).toMatchObject({ status: 'failed', executor: 'flexiroaster', attempts: 3 });
+        expect(a.result).toMatchObject({ ok: false, status_code: mode === 'fail' ? 500 : null });
+        // A later attempt was planned (one decision record), then passed the guards (another).
+        const log = (await audit(app)).filter((e) => e.action_id === a.id);
+        const decisions = a.decided?.retry === undefined ? ['decision'] : ['decision', 'decision'];
+        expect(log.map((e) => e.kind).sort()).toEqual([...decisions, 'execution']);
+      }
       expect((await healing.admin.listActions({ limit: 10, offset: 0, status: 'executing' })).total).toBe(0);
     });
   }
@@ -312,6 +327,7 @@ describe('self-healing loop (chaos, fake clock)', { timeout: 120_000 }, () => {
     const { app, healing } = await start(
       {},
       {
+        runbooks: [oneAttempt()],
         executors: () => [
           new WebhookExecutor({
             url: `${hook.url}/hook`,
@@ -421,7 +437,7 @@ describe('self-healing loop (chaos, fake clock)', { timeout: 120_000 }, () => {
 
   it('a restart keeps the guards: an open breaker still blocks, and no executor is called', async () => {
     const guards = { breakerFailures: 1, breakerCoolMs: 120 * MIN };
-    const { app, orch, healing } = await start(guards);
+    const { app, orch, healing } = await start(guards, { runbooks: [oneAttempt()] });
     await runs(app, 'p1', ['failed', 'failed']);
     await healing.service.tick();
     expect(orch.calls).toHaveLength(1);
@@ -432,7 +448,7 @@ describe('self-healing loop (chaos, fake clock)', { timeout: 120_000 }, () => {
     expect(healing.guards.breakerState('p1', app.clock.now())).toBe('open');
     await healing.service.stop();
 
-    const restarted = await anotherProcess(app, orch, { guards }, 'restarted');
+    const restarted = await anotherProcess(app, orch, { guards, runbooks: [oneAttempt()] }, 'restarted');
     expect(restarted.guards.breakerState('p1', app.clock.now())).toBe('open');
     app.clock.advance(10 * MIN);
     await runs(app, 'p1', ['failed', 'failed']);
