@@ -63,6 +63,7 @@ export class HealingAdmin {
       under_remediation: guards.underRemediation(now).length,
       fleet_cap: guards.config.fleetCap,
       verifying: service.verifyingCount(),
+      retries_pending: service.pendingRetries(),
     };
   }
 

@@ -462,6 +462,38 @@ describe('self-healing loop (chaos, fake clock)', { timeout: 120_000 }, () => {
     await restarted.service.stop();
   });
 
+  it('a restart mid-backoff neither loses nor repeats the pending retry attempt', async () => {
+    // A long cooldown: attempts of the decision pass it, new decisions do not (only attempts act).
+    const guards = { cooldownMs: 30 * MIN };
+    const { app, orch, healing } = await start(guards);
+    await runs(app, 'p1', ['failed', 'failed']);
+    await healing.service.tick();
+    expect(orch.calls).toHaveLength(1);
+    // The attempt's next run fails: attempt 2 is planned, due within base_ms (full jitter).
+    app.clock.advance(2 * MIN);
+    await runs(app, 'p1', ['failed']);
+    await healing.service.flush();
+    const status = await app.app.inject({ url: '/api/status' });
+    expect(status.json().healing).toMatchObject({ retries_pending: 1 });
+    await healing.service.stop();
+
+    const restarted = await anotherProcess(app, orch, { guards }, 'restarted');
+    expect(restarted.service.pendingRetries()).toBe(1);
+    app.clock.advance(5000);
+    await restarted.service.tick();
+    await restarted.service.tick();
+    expect(orch.calls).toHaveLength(2);
+    const attempts = (await actions(app)).filter((a) => a.action === 'retry_stage');
+    expect(
+      attempts.map((a) => [a.status, (a.decided?.retry as { attempt?: number } | undefined)?.attempt]),
+    ).toEqual([
+      ['verifying', 2],
+      ['failed', undefined],
+    ]);
+    expect(new Set(attempts.map((a) => a.idempotency_key)).size).toBe(2);
+    await restarted.service.stop();
+  });
+
   it('a restart keeps the cooldown and the fleet-cap slot; one cut off mid-call is released', async () => {
     const guards = { cooldownMs: 30 * MIN, fleetCap: 1 };
     const { app, orch, healing } = await start(guards);
