@@ -52,7 +52,7 @@ export interface HealingServiceDeps {
   newId: () => string;
   /** This process, for pipeline leases. */
   owner: string;
-  /** Uniform numbers in [0, 1) for retry backoff jitter. @default a SeededRng seeded with the clock at start */
+  /** Uniform numbers in [0, 1) for retry backoff jitter. @default a SeededRng seeded with the clock */
   random?: () => number;
   /** Told about each action's change of status (logs); a throwing listener is ignored. */
   onAction?(row: ActionRow): void;
@@ -127,8 +127,9 @@ export class HealingService {
 
   /**
    * Resumes what a previous run of the process left: the guards' state, verifications, retry
-   * attempts waiting out their backoff, and actions cut off mid-call. A fix the saved state has under remediation that is not left to verify is
-   * released (its remediation ended while the process was down).
+   * attempts waiting out their backoff, and actions cut off mid-call. A fix the saved state has
+   * under remediation that is not left to verify is released (its remediation ended while the
+   * process was down).
    */
   async start(): Promise<void> {
     const { actions, guardState } = this.deps.stores;
@@ -136,11 +137,9 @@ export class HealingService {
     await this.escalations.start();
     const now = this.deps.clock.now();
     guards.restore(await guardState.load(), now);
-    const [planned, executing] = [
-      await actions.withStatus(['planned']),
-      await actions.withStatus(['executing']),
-    ];
-    for (const row of [...executing, ...this.retries.resume(planned)]) {
+    // Retry attempts waiting out their backoff wait again; any other planned row was cut off.
+    const otherPlanned = this.retries.resume(await actions.withStatus(['planned']));
+    for (const row of [...(await actions.withStatus(['executing'])), ...otherPlanned]) {
       // The call may or may not have reached the orchestrator: a human must look.
       const after = await actions.transition(
         row.id,
