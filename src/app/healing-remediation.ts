@@ -382,17 +382,11 @@ export class Remediation {
         await this.guardAndAct(decided, ctx, false, row);
         continue;
       }
-      const reason = `attempt ${attemptOf(decided)} not taken: ${blocker} errors now, a retry will not fix them`;
-      const after = await this.deps.stores.actions.transition(
-        row.id,
-        ['planned'],
-        { status: 'rejected', reason },
-        now,
+      const why = `${blocker} errors now, a retry will not fix them`;
+      const after = await this.rejectAttempt(row, decided, why, (r) =>
+        this.deps.journal.record(r, 'decision', { blocker, ...decisionInputs(ctx) }),
       );
-      if (after === null) continue;
-      await this.deps.journal.record(after, 'decision', { blocker, ...decisionInputs(ctx) });
-      this.deps.journal.notify(after);
-      await this.retryFailed(decided, after.id, ctx);
+      if (after !== null) await this.retryFailed(decided, after.id, ctx);
     }
   }
 
@@ -415,15 +409,26 @@ export class Remediation {
   ): Promise<ActionRow | null> {
     const failed = verdict.guards.find((g) => !g.passed);
     const why = failed === undefined ? verdict.verdict : `${failed.name}: ${failed.detail}`;
-    const reason = `attempt ${attemptOf(a)} not taken: ${why}`;
+    return this.rejectAttempt(planned, a, why, (r) =>
+      this.deps.journal.decision(a, verdict, r.id, 'rejected', inputs, now),
+    );
+  }
+
+  /** Ends a due attempt that was not taken: `rejected`, saying why, audited by `audit`; null when taken meanwhile. */
+  private async rejectAttempt(
+    planned: ActionRow,
+    a: DecidedAction,
+    why: string,
+    audit: (after: ActionRow) => Promise<void>,
+  ): Promise<ActionRow | null> {
     const after = await this.deps.stores.actions.transition(
       planned.id,
       ['planned'],
-      { status: 'rejected', reason },
-      now,
+      { status: 'rejected', reason: `attempt ${attemptOf(a)} not taken: ${why}` },
+      this.deps.clock.now(),
     );
     if (after === null) return null;
-    await this.deps.journal.decision(a, verdict, after.id, 'rejected', inputs, now);
+    await audit(after);
     this.deps.journal.notify(after);
     return after;
   }
