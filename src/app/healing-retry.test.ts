@@ -376,4 +376,20 @@ describe('retry_stage attempts in the loop (fake clock)', () => {
     await third.service.tick();
     expect(retryCalls()).toHaveLength(2);
   });
+
+  it('an attempt cut off mid-call by a restart is escalated, not scheduled again', async () => {
+    const first = await startProcess(3);
+    await first.service.tick();
+    await runEnds(first.service, 'failed');
+    await first.service.stop();
+    const attempt = rows().find((r) => r.decided?.retry !== undefined);
+    // The process had taken the attempt (planned → executing) when it stopped.
+    await mem.stores.actions.transition(attempt?.id ?? '', ['planned'], { status: 'executing' }, clock.now());
+    const second = await startProcess(3);
+    expect(second.service.pendingRetries()).toBe(0);
+    expect(mem.actions.get(attempt?.id ?? '')?.status).toBe('escalated');
+    clock.advance(5000);
+    await second.service.tick();
+    expect(retryCalls()).toHaveLength(1);
+  });
 });
