@@ -241,7 +241,10 @@ export async function startService(
     },
   );
   sources.start();
-  demo?.driver.start().catch((err: unknown) => log.error({ err }, 'demo: backfill failed'));
+  demo?.driver.start().then(
+    () => demo.openingFault(),
+    (err: unknown) => log.error({ err }, 'demo: backfill failed'),
+  );
 
   if (options.handleSignals) {
     const onSignal = (signal: NodeJS.Signals) => {
@@ -265,6 +268,8 @@ const DEMO_BACKFILL_MS = 2 * 3_600_000;
 const DEMO_SCHEMA = 'flexiroaster_demo';
 /** Demo rows older than this are deleted, so the tables (and each poll) stay small. */
 const DEMO_KEEP_MS = 3 * 3_600_000;
+/** How long the demo's opening fault lasts unless a fix ends it. */
+const DEMO_OPENING_FAULT_MS = 45 * 60_000;
 
 /**
  * The demo fleet writes FlexiRoaster rows into its own schema and the change consumer reads them
@@ -278,7 +283,7 @@ function startDemo(
   log: Logger,
   sql: SqlClient,
   hasHistory: boolean,
-): { fleet: ReturnType<typeof createFleet>; driver: FleetDriver } {
+): { fleet: ReturnType<typeof createFleet>; driver: FleetDriver; openingFault: () => void } {
   const backfillMs = hasHistory ? 0 : DEMO_BACKFILL_MS;
   const fleet = createFleet({
     seed: config.demoSeed,
@@ -317,7 +322,14 @@ function startDemo(
     },
     'demo fleet on (rows into the demo schema, read by the change consumer)',
   );
-  return { fleet, driver };
+  // The opening act: the backfill's faults are over by now and the next planned one may be half an
+  // hour away, so an out-of-memory episode starts on the busiest pipeline right after the backfill:
+  // within minutes its runs fail, the loop adds workers, and the next runs verify the fix.
+  const openingFault = (): void => {
+    const e = fleet.injectFault(fleet.busiestPipeline(), 'oom', DEMO_OPENING_FAULT_MS);
+    log.info({ fault: e.fault, pipeline_id: e.pipeline_id, fault_id: e.fault_id }, 'demo: fault injected');
+  };
+  return { fleet, driver, openingFault };
 }
 
 function logNotice(log: Logger) {

@@ -7,6 +7,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 const opts = { seed: 11, pipelines: 5, startMs: T0, faultRate: 0.6 };
 
 describe('demo fleet', () => {
+  it('names the pipeline that runs most often as the busiest', () => {
+    const fleet = createFleet({ ...opts, pipelines: 30, faultRate: 0 });
+    const runs = new Map<string, number>();
+    for (const e of finalExecutions(fleet.advanceTo(T0 + 4 * HOUR).events))
+      runs.set(e.pipeline_id, (runs.get(e.pipeline_id) ?? 0) + 1);
+    // Runs of webhook-triggered pipelines come at random, so "most often" allows a little slack.
+    expect(runs.get(fleet.busiestPipeline())).toBeGreaterThanOrEqual(0.8 * Math.max(...runs.values()));
+  });
+
   it('builds N named pipelines with 3-8 typed stages, stable ids and kept definition versions', () => {
     const fleet = createFleet({ ...opts, pipelines: 30 });
     const pipelines = fleet.pipelines();

@@ -237,6 +237,13 @@ export class DemoFleet {
     };
   }
 
+  /** The pipeline that runs most often (the first of equals): where a fault shows soonest. */
+  busiestPipeline(): string {
+    let best = this.states[0];
+    for (const p of this.states) if (p.spec.intervalMs < best.spec.intervalMs) best = p;
+    return best.spec.id;
+  }
+
   /** Starts a fault episode on a pipeline now (for demos and tests); runs starting from now show it. */
   injectFault(pipelineId: string, fault: FaultKind, durationMs: number | null = null): FaultEpisode {
     if (!FAULT_KINDS.includes(fault)) throw new RangeError(`unknown fault '${fault}'`);
