@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { execution } from '../monitoring/testing.js';
 import type { PipelineInfo } from '../ports/index.js';
 import { buildHealingContext, pipelineContext } from './healing-context.js';
 import { RunTracker } from './healing-runs.js';
@@ -43,24 +44,16 @@ describe('healing context', () => {
     const runs = new RunTracker();
     const base = { key: 'k', pipeline_id: 'p1', received_at: 0, duration_seconds: 1, retry_count: 0 };
     const exec = (id: string, status: 'running' | 'failed' | 'completed', t: number) =>
-      runs.observe({
-        ...base,
-        kind: 'execution',
-        execution_id: id,
-        status,
-        event_time: t,
-        started_at: t - 1000,
-        completed_at: status === 'running' ? null : t,
-        stage_failures: 0,
-        data_volume_mb: null,
-        throughput_per_minute: null,
-        latency_ms: null,
-        cpu_percent: null,
-        memory_percent: null,
-        trigger_type: null,
-        error_message: null,
-        stage_errors: [],
-      });
+      runs.observe(
+        execution({
+          ...base,
+          execution_id: id,
+          status,
+          event_time: t,
+          started_at: t - 1000,
+          completed_at: status === 'running' ? null : t,
+        }),
+      );
     exec('e1', 'failed', 10_000);
     runs.observe({
       ...base,

@@ -15,6 +15,7 @@ import type {
   OutcomeLabelRow,
   PipelineGuardRecord,
 } from '../ports/index.js';
+import { execution } from '../monitoring/testing.js';
 import { FakeClock } from '../shared/index.js';
 import type { AcceptedEvent } from './ingest-service.js';
 import { HealingService } from './healing-service.js';
@@ -195,28 +196,16 @@ async function startProcess(maxAttempts = 3): Promise<{ service: HealingService;
 /** A run of p1 that started 5 s ago and ends now with `status`. */
 function run(service: HealingService, status: 'failed' | 'completed'): void {
   const now = clock.now();
-  const event = {
+  const event = execution({
     key: `run-${++runNo}`,
-    pipeline_id: 'p1',
-    received_at: now,
-    duration_seconds: 5,
-    retry_count: 0,
-    kind: 'execution',
     execution_id: `run-${runNo}`,
     status,
     event_time: now,
+    received_at: now,
     started_at: now - 5000,
     completed_at: now,
-    stage_failures: 0,
-    data_volume_mb: null,
-    throughput_per_minute: null,
-    latency_ms: null,
-    cpu_percent: null,
-    memory_percent: null,
-    trigger_type: null,
-    error_message: null,
-    stage_errors: [],
-  };
+    duration_seconds: 5,
+  });
   service.onAccepted([{ event } as unknown as AcceptedEvent]);
 }
 

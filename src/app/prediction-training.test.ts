@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionEvent, StageEvent, TelemetryEvent } from '../domain/index.js';
+import type { TelemetryEvent } from '../domain/index.js';
+import { execution, stage } from '../monitoring/testing.js';
 import type { EventStore, PipelineInfo, PipelineVersion } from '../ports/index.js';
 import { PREDICTION_FEATURES } from '../prediction/index.js';
 import { PipelineContexts, type PredictionCatalog } from './prediction-context.js';
@@ -12,25 +13,22 @@ function run(pipeline: string, i: number, stages: string[] = []): TelemetryEvent
   const id = `${pipeline}-r${i}`;
   const start = T0 + i * HOUR;
   const end = start + 5 * 60_000;
-  const stageEvents = stages.map((name): StageEvent => ({
-    kind: 'stage',
-    key: `s:${id}:${name}`,
-    pipeline_id: pipeline,
-    event_time: end,
-    received_at: end,
-    execution_id: id,
-    stage_id: name,
-    stage_name: name,
-    status: 'completed',
-    started_at: start,
-    completed_at: end,
-    duration_seconds: 60,
-    retry_count: 0,
-    is_critical: true,
-    error_message: null,
-  }));
-  const done: ExecutionEvent = {
-    kind: 'execution',
+  const stageEvents = stages.map((name) =>
+    stage({
+      key: `s:${id}:${name}`,
+      pipeline_id: pipeline,
+      event_time: end,
+      received_at: end,
+      execution_id: id,
+      stage_id: name,
+      stage_name: name,
+      started_at: start,
+      completed_at: end,
+      duration_seconds: 60,
+      is_critical: true,
+    }),
+  );
+  const done = execution({
     key: `x:${id}`,
     pipeline_id: pipeline,
     event_time: end,
@@ -40,17 +38,7 @@ function run(pipeline: string, i: number, stages: string[] = []): TelemetryEvent
     started_at: start,
     completed_at: end,
     duration_seconds: 300,
-    retry_count: 0,
-    stage_failures: 0,
-    data_volume_mb: null,
-    throughput_per_minute: null,
-    latency_ms: null,
-    cpu_percent: null,
-    memory_percent: null,
-    trigger_type: null,
-    error_message: null,
-    stage_errors: [],
-  };
+  });
   return [...stageEvents, done];
 }
 

@@ -1,7 +1,8 @@
 /** Small TelemetryEvent builders for store tests. */
 import type { ExecutionEvent, MetricEvent } from '../../src/domain/index.js';
+import { execution as executionEvent, T0 } from '../../src/monitoring/testing.js';
 
-export const T0 = Date.UTC(2026, 0, 1);
+export { T0 };
 
 /** A metric with its own key, event time `t`, received at `receivedAt` (default t). */
 export function metric(n: number, t: number, receivedAt = t, pipeline = 'p1'): MetricEvent {
@@ -25,8 +26,7 @@ export function execution(
   t: number,
   pipeline = 'p1',
 ): ExecutionEvent {
-  return {
-    kind: 'execution',
+  return executionEvent({
     key: `x:${pipeline}:${id}`,
     pipeline_id: pipeline,
     event_time: t,
@@ -35,18 +35,7 @@ export function execution(
     status,
     started_at: T0,
     completed_at: status === 'completed' || status === 'failed' ? t : null,
-    duration_seconds: 0,
-    retry_count: 0,
-    stage_failures: 0,
-    data_volume_mb: null,
-    throughput_per_minute: null,
-    latency_ms: null,
-    cpu_percent: null,
-    memory_percent: null,
-    trigger_type: null,
-    error_message: null,
-    stage_errors: [],
-  };
+  });
 }
 
 /** Every event a scan yields, pages flattened. */
