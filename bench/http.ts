@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { ingestRecord } from './ingest-records.js';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,17 +24,7 @@ const adminUrl = arg('postgres', 'postgres://postgres@127.0.0.1:5432/postgres');
 const root = new URL('..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'flexiroaster-bench-http-'));
 
-const record = (i: number) => ({
-  pipeline_id: `bench-${i % 200}`,
-  status: i % 20 === 0 ? 'failed' : 'completed',
-  duration_seconds: 30 + (i % 50),
-  retry_count: i % 7 === 0 ? 1 : 0,
-  throughput_per_minute: 100 + (i % 13),
-  latency_ms: 200 + (i % 17),
-  cpu_percent: 40 + (i % 30),
-  memory_percent: 50 + (i % 20),
-  error_message: i % 20 === 0 ? `timeout after ${i % 90}s` : null,
-});
+const record = ingestRecord;
 const batchFile = join(work, 'batch.json');
 writeFileSync(batchFile, JSON.stringify(Array.from({ length: 1000 }, (_, i) => record(i))));
 const oneFile = join(work, 'one.json');

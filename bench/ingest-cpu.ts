@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { FakeClock } from '../src/shared/index.js';
 import { startTestApp } from '../test/helpers/app.js';
+import { ingestRecord } from './ingest-records.js';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,18 +19,7 @@ const batches = Number(arg('batches', '150'));
 const passes = Number(arg('passes', '3'));
 const databaseUrl = arg('database-url', '') || undefined;
 
-// The same records as bench/http.ts.
-const record = (i: number) => ({
-  pipeline_id: `bench-${i % 200}`,
-  status: i % 20 === 0 ? 'failed' : 'completed',
-  duration_seconds: 30 + (i % 50),
-  retry_count: i % 7 === 0 ? 1 : 0,
-  throughput_per_minute: 100 + (i % 13),
-  latency_ms: 200 + (i % 17),
-  cpu_percent: 40 + (i % 30),
-  memory_percent: 50 + (i % 20),
-  error_message: i % 20 === 0 ? `timeout after ${i % 90}s` : null,
-});
+const record = ingestRecord;
 const body = JSON.stringify(Array.from({ length: 1000 }, (_, i) => record(i)));
 const clock = new FakeClock(Date.now());
 const t = await startTestApp({ clock, databaseUrl, maxPendingEvents: 10_000_000 });
