@@ -160,5 +160,92 @@ for (const backend of await storeBackends('anomaly_store')) {
       );
       expect(kept).toEqual([{ insight_type: 'anomaly', confidence: '0.80' }]);
     });
+
+    it('saves repeats in one batch as saving them one by one would', async () => {
+      const store = new SqlAnomalyStore(sql);
+      const t0 = Date.parse('2026-03-02T10:00:00Z');
+      const opened = {
+        id: 'inc-r1',
+        pipeline_id: 'q',
+        kind: 'execution',
+        status: 'open' as const,
+        opened_at: t0,
+        last_seen_at: t0,
+        resolved_at: null,
+        anomaly_count: 1,
+        max_score: 0.7,
+        title: 'slow runs',
+      };
+      const resolved = {
+        ...opened,
+        status: 'resolved' as const,
+        resolved_at: t0 + 5_000,
+        anomaly_count: 3,
+        max_score: 0.9,
+      };
+      // The same pipeline and kind opens again after the first is resolved, in the same save.
+      const next = {
+        ...opened,
+        id: 'inc-r2',
+        opened_at: t0 + 6_000,
+        last_seen_at: t0 + 6_000,
+        title: 'again',
+      };
+      const anomaly = {
+        id: 'a-r1',
+        kind: 'execution',
+        pipeline_id: 'q',
+        execution_id: 'x9',
+        metric: null,
+        detected_at: t0,
+        score: 0.7,
+        reasons: ['slow'],
+        algorithm: 'streaming',
+        model_version: null,
+        contributions: {},
+        inputs: { duration_seconds: 99.5 },
+        incident_id: 'inc-r1',
+      };
+      const insight = {
+        id: 'i-r1',
+        insight_type: 'anomaly' as const,
+        source: 'incident',
+        source_id: 'inc-r1',
+        pipeline_id: 'q',
+        execution_id: null,
+        severity: 'medium' as const,
+        title: 'Incident',
+        description: 'first',
+        recommendation: null,
+        confidence: 0.7,
+        metadata: { n: 1 },
+        created_at: t0,
+      };
+      await store.save({
+        anomalies: [anomaly, { ...anomaly, score: 0.1 }],
+        incidents: [opened, resolved, next],
+        insights: [
+          insight,
+          {
+            ...insight,
+            id: 'i-r2',
+            severity: 'high',
+            description: 'later',
+            confidence: 0.904,
+            metadata: { n: 2 },
+          },
+        ],
+      });
+      const incidents = await store.listIncidents({ limit: 10, offset: 0, pipeline_id: 'q' });
+      expect(incidents.items.sort((a, b) => a.id.localeCompare(b.id))).toEqual([resolved, next]);
+      expect(await store.getAnomaly('a-r1')).toEqual(anomaly);
+      const { rows } = await sql.query<Record<string, unknown>>(
+        `SELECT id, severity, description, confidence::text AS confidence, metadata FROM flexiroaster_ai.insights
+         WHERE source_id = 'inc-r1'`,
+      );
+      expect(rows).toEqual([
+        { id: 'i-r1', severity: 'high', description: 'later', confidence: '0.90', metadata: { n: 2 } },
+      ]);
+    });
   });
 }

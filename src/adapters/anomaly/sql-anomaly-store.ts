@@ -8,6 +8,7 @@ import type {
   Page,
   SqlClient,
 } from '../../ports/index.js';
+import { saveFindings } from './save-findings.js';
 
 const S = 'flexiroaster_ai';
 const ms = (col: string) => `(extract(epoch from ${col}) * 1000)::float8 AS ${col}`;
@@ -44,76 +45,7 @@ export class SqlAnomalyStore implements AnomalyStore {
     insights: InsightRow[];
   }): Promise<void> {
     if (batch.anomalies.length + batch.incidents.length + batch.insights.length === 0) return;
-    await this.sql.transaction(async (tx) => {
-      // Incidents first: anomalies refer to them.
-      for (const i of batch.incidents) {
-        await tx.query(
-          `INSERT INTO ${S}.incidents (id, pipeline_id, kind, status, opened_at, last_seen_at, resolved_at, anomaly_count, max_score, title)
-           VALUES ($1, $2, $3, $4, ${ts(5)}, ${ts(6)}, ${ts(7)}, $8, $9, $10)
-           ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, last_seen_at = EXCLUDED.last_seen_at,
-             resolved_at = EXCLUDED.resolved_at, anomaly_count = EXCLUDED.anomaly_count, max_score = EXCLUDED.max_score`,
-          [
-            i.id,
-            i.pipeline_id,
-            i.kind,
-            i.status,
-            i.opened_at,
-            i.last_seen_at,
-            i.resolved_at,
-            i.anomaly_count,
-            i.max_score,
-            i.title,
-          ],
-        );
-      }
-      for (const a of batch.anomalies) {
-        await tx.query(
-          `INSERT INTO ${S}.anomalies (id, kind, pipeline_id, execution_id, metric, detected_at, score, reasons, algorithm,
-             model_version, contributions, inputs, incident_id)
-           VALUES ($1, $2, $3, $4, $5, ${ts(6)}, $7, $8::jsonb, $9, $10, $11::jsonb, $12::jsonb, $13)
-           ON CONFLICT (id) DO NOTHING`,
-          [
-            a.id,
-            a.kind,
-            a.pipeline_id,
-            a.execution_id,
-            a.metric,
-            a.detected_at,
-            a.score,
-            JSON.stringify(a.reasons),
-            a.algorithm,
-            a.model_version,
-            JSON.stringify(a.contributions),
-            JSON.stringify(a.inputs),
-            a.incident_id,
-          ],
-        );
-      }
-      for (const s of batch.insights) {
-        await tx.query(
-          `INSERT INTO ${S}.insights (id, insight_type, source, source_id, pipeline_id, execution_id, severity, title,
-             description, recommendation, confidence, metadata, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, ${ts(13)})
-           ON CONFLICT (source, source_id) DO UPDATE SET severity = EXCLUDED.severity, description = EXCLUDED.description,
-             confidence = EXCLUDED.confidence, metadata = EXCLUDED.metadata`,
-          [
-            s.id,
-            s.insight_type,
-            s.source,
-            s.source_id,
-            s.pipeline_id,
-            s.execution_id,
-            s.severity,
-            s.title,
-            s.description,
-            s.recommendation,
-            Math.round(s.confidence * 100) / 100,
-            JSON.stringify(s.metadata),
-            s.created_at,
-          ],
-        );
-      }
-    });
+    await saveFindings(this.sql, batch);
   }
 
   async listAnomalies(q: AnomalyListQuery): Promise<Page<AnomalyRow>> {
