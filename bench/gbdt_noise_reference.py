@@ -1,0 +1,59 @@
+"""XGBoost and scikit-learn HistGradientBoosting refitted with one training row left out, for bench/gbdt_noise.ts.
+
+Reads the manifest (JSON list of {name, train, test, label, drop_rows}) and prints one JSON object per
+data set on stdout: the test ROC-AUC of each model fitted on all training rows ("full") and on the
+training rows without row r, for each r in drop_rows (in that order). The models are the ones
+bench/gbdt_reference.py times. One thread.
+"""
+import argparse
+import json
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from sklearn.metrics import roc_auc_score  # noqa: E402
+
+from gbdt_reference import hgb_model, xgboost_model  # noqa: E402
+
+
+def aucs(make, x, y, x_test, y_test, drop_rows):
+    def auc(keep):
+        model = make().fit(x[keep], y[keep])
+        return float(roc_auc_score(y_test, model.predict_proba(x_test)[:, 1]))
+
+    everything = np.ones(len(y), dtype=bool)
+    dropped = []
+    for r in drop_rows:
+        keep = everything.copy()
+        keep[r] = False
+        dropped.append(auc(keep))
+    return {"full": auc(everything), "dropped": dropped}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--manifest", required=True)
+    args = parser.parse_args()
+    with open(args.manifest, encoding="utf-8") as f:
+        manifest = json.load(f)
+    for entry in manifest:
+        train = pd.read_csv(entry["train"])
+        test = pd.read_csv(entry["test"])
+        label = entry["label"]
+        x = train.drop(columns=[label]).to_numpy(dtype=np.float64)
+        y = train[label].to_numpy(dtype=np.int64)
+        x_test = test.drop(columns=[label]).to_numpy(dtype=np.float64)
+        y_test = test[label].to_numpy(dtype=np.int64)
+        drops = entry["drop_rows"]
+        result = {
+            "name": entry["name"],
+            "xgboost": aucs(xgboost_model, x, y, x_test, y_test, drops),
+            "hgb": aucs(hgb_model, x, y, x_test, y_test, drops),
+        }
+        print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
