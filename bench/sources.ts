@@ -33,6 +33,9 @@ const { positionals, values } = parseArgs({
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mode = values.mode as Exclude<SourceMode, 'auto'>;
+// One slot for the whole run: the backlog's second consumer must stream from the slot the first made
+// (a new name would make it copy the tables again instead of reading the changes).
+const slot = `bench_${randomBytes(3).toString('hex')}`;
 
 /** Runs the consumer against `url` with `onEvents` seeing every durable batch. */
 async function consumer(
@@ -56,7 +59,7 @@ async function consumer(
     pollIntervalMs: Number(values['poll-interval-ms']),
     criticalTypes: parseCriticalTypes('input,transform,output'),
     random: () => 0.5,
-    slot: `bench_${randomBytes(3).toString('hex')}`,
+    slot,
     onError: (err) => console.error('source error:', err.message),
   });
   c.start();
