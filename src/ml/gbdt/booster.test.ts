@@ -75,6 +75,18 @@ describe('trainGbdt: one round by hand', () => {
   });
 });
 
+describe('trainGbdt: the hessian floor', () => {
+  it('splits two rows with the default floor (1) and one row per leaf: the floor is capped', () => {
+    // H = 2 × 0.25 = 0.5 < 2 × 1: uncapped, the default floor would forbid every split.
+    const model = trainGbdt(
+      { x: column(0, 1), y: Float64Array.from([0, 1]) },
+      { rng: new SeededRng(0), params: { min_samples_leaf: 1, n_estimators: 1 } },
+    );
+    expect(model.params.min_child_weight).toBe(1);
+    expect(model.trees[0].numLeaves).toBe(2);
+  });
+});
+
 describe('trainGbdt: what it learns', () => {
   it('learns XOR, which no linear score ranks better than chance', () => {
     const train = xorData(1000, 1);

@@ -42,6 +42,8 @@ export class TreeLearner {
   private features: Int32Array = new Int32Array(0);
   private rootCounts: Float64Array | null = null;
   private packed: PackedBins | null = null;
+  /** The rules of the tree being grown (its hessian floor; see `treeRules`). */
+  private treeRules: SplitRules;
 
   constructor(
     private readonly mapper: BinMapper,
@@ -59,6 +61,7 @@ export class TreeLearner {
     this.leafValue = new Float64Array(L);
     this.leafCover = new Float64Array(L);
     this.orderedGh = new Float64Array(2 * numRows);
+    this.treeRules = rules;
   }
 
   /**
@@ -74,6 +77,7 @@ export class TreeLearner {
     this.free.length = 0;
     for (let i = this.rules.numLeaves - 1; i >= 0; i--) this.free.push(i);
     sumRows(gh, bag, bagSize, this.sumGrad, this.sumHess);
+    this.treeRules = treeRules(rules, this.sumHess[0] / bagSize);
     this.splits[0].feature = -1;
     if (this.canSplit(0)) {
       this.histOf[0] = this.buildFor(0, gh);
@@ -147,7 +151,7 @@ export class TreeLearner {
     const { rules } = this;
     return (
       this.partition.count[leaf] >= 2 * rules.minSamplesLeaf &&
-      this.sumHess[leaf] >= 2 * rules.minChildWeight &&
+      this.sumHess[leaf] >= 2 * this.treeRules.minChildWeight &&
       (rules.maxDepth < 0 || this.builder.leafDepth[leaf] < rules.maxDepth)
     );
   }
@@ -187,9 +191,20 @@ export class TreeLearner {
       this.sumGrad[leaf],
       this.sumHess[leaf],
       this.partition.count[leaf],
-      this.rules,
+      this.treeRules,
     );
   }
+}
+
+/**
+ * The split rules of one tree: the hessian floor is capped at `minSamplesLeaf` rows of the tree's
+ * mean row hessian, so it never forbids a split that the row minimum allows on average. On data of
+ * usual size and balance the floor stays as given (XGBoost's 1 is 4–20 rows of logloss hessian);
+ * on a handful of rows, or once every row is predicted confidently, it shrinks with the hessians.
+ */
+export function treeRules(rules: LearnerRules, meanHess: number): LearnerRules {
+  const cap = rules.minSamplesLeaf * meanHess;
+  return cap < rules.minChildWeight ? { ...rules, minChildWeight: cap } : rules;
 }
 
 /**
