@@ -3,7 +3,9 @@
 Reads the manifest (JSON list of {name, train, test, label, drop_rows}) and prints one JSON object per
 data set on stdout: the test ROC-AUC of each model fitted on all training rows ("full") and on the
 training rows without row r, for each r in drop_rows (in that order). The models are the ones
-bench/gbdt_reference.py times. One thread.
+bench/gbdt_reference.py times; "xgboost_prior_full" is XGBoost on all rows started from the training
+positive rate (base_score = mean label, as XGBoost 2.x, scikit-learn and ours start) instead of 1.7's
+fixed 0.5. One thread.
 """
 import argparse
 import json
@@ -47,8 +49,10 @@ def main() -> None:
         x_test = test.drop(columns=[label]).to_numpy(dtype=np.float64)
         y_test = test[label].to_numpy(dtype=np.int64)
         drops = entry["drop_rows"]
+        prior = xgboost_model().set_params(base_score=float(y.mean())).fit(x, y)
         result = {
             "name": entry["name"],
+            "xgboost_prior_full": float(roc_auc_score(y_test, prior.predict_proba(x_test)[:, 1])),
             "xgboost": aucs(xgboost_model, x, y, x_test, y_test, drops),
             "hgb": aucs(hgb_model, x, y, x_test, y_test, drops),
         }
