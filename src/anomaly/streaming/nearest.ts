@@ -35,7 +35,8 @@ export class NearestShape {
       best = shapeGap(data, latest, this.lastLag, span, stride, Infinity);
       bestLag = this.lastLag;
     }
-    for (let lag = minLag; lag <= maxLag; lag += lagStep) {
+    // An exact repeat (distance 0) cannot be beaten, and a plain scan would keep the first one found.
+    for (let lag = minLag; lag <= maxLag && best > 0; lag += lagStep) {
       const gap = shapeGap(data, latest, lag, span, stride, best);
       if (gap < best) {
         best = gap;

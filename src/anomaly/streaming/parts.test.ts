@@ -47,6 +47,24 @@ describe('NearestShape', () => {
       expect(got).toBeCloseTo(Math.sqrt(best / 4), 12);
     }
   });
+
+  it('matches a brute-force scan on a repeating series (exact repeats end the scan early)', () => {
+    const h = new History(120);
+    const query = { length: 3, stride: 1, minLag: 3, lagStep: 1 };
+    const search = new NearestShape(query);
+    for (let t = 0; t < 300; t++) {
+      // A cycle of 7, a level shift at 150, a one-off spike at 220: zero and non-zero distances.
+      h.push((t % 7) + (t >= 150 ? 40 : 0) + (t === 220 ? 500 : 0));
+      const got = search.distance(h.data, h.latest, h.size);
+      let best = Infinity;
+      for (let lag = query.minLag; lag <= h.size - 1 - 2; lag++) {
+        let sum = 0;
+        for (let k = 0; k <= 2; k++) sum += (h.back(k) - h.back(lag + k)) ** 2;
+        best = Math.min(best, sum);
+      }
+      expect(got).toBe(Math.sqrt(best / 3));
+    }
+  });
 });
 
 describe('SurpriseMeter', () => {
