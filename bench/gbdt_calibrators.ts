@@ -1,7 +1,8 @@
 // Our calibrators against scikit-learn's on the very same scores: our GBDT is fitted on the first 80%
 // of each training split of bench/gbdt.ts, then our Platt / isotonic and scikit-learn's sigmoid /
 // IsotonicRegression are fitted on its raw scores of the last 20% and applied to its test scores.
-// Prints one markdown table: the test Brier of each and the largest probability difference.
+// Prints one markdown table: the test Brier of each, the largest probability difference, and how many
+// test scores fall outside the range of the calibration scores (both calibrators clip those to an end).
 //
 //   npx tsx bench/gbdt_calibrators.ts [--data DIR] [--out DIR] [--only NAME] [--params JSON]
 import { execFileSync } from 'node:child_process';
@@ -100,16 +101,21 @@ const maxDiff = (a: Float64Array, b: number[]): number =>
 const lines = scored.map((s, i) => {
   const t = theirs[i];
   const y = s.test_labels;
+  const lo = Math.min(...s.calib_scores);
+  const hi = Math.max(...s.calib_scores);
+  const below = s.test_scores.filter((v) => v < lo).length;
+  const above = s.test_scores.filter((v) => v > hi).length;
   return (
     `| ${s.name} | ${f4(brierScore(y, s.platt))} | ${f4(brierScore(y, Float64Array.from(t.sigmoid)))} | ` +
     `${maxDiff(s.platt, t.sigmoid).toExponential(1)} | ${f4(brierScore(y, s.isotonic))} | ` +
-    `${f4(brierScore(y, Float64Array.from(t.isotonic)))} | ${maxDiff(s.isotonic, t.isotonic).toExponential(1)} |`
+    `${f4(brierScore(y, Float64Array.from(t.isotonic)))} | ${maxDiff(s.isotonic, t.isotonic).toExponential(1)} | ` +
+    `${below} / ${above} of ${s.test_scores.length} |`
   );
 });
 process.stdout.write(
   [
-    '| data set | ours + our Platt | ours + sklearn sigmoid | max abs Δp | ours + our isotonic | ours + sklearn isotonic | max abs Δp |',
-    '|---|---|---|---|---|---|---|',
+    '| data set | ours + our Platt | ours + sklearn sigmoid | max abs Δp | ours + our isotonic | ours + sklearn isotonic | max abs Δp | test scores below / above the calibration range |',
+    '|---|---|---|---|---|---|---|---|',
     ...lines,
   ].join('\n') + '\n',
 );
