@@ -144,6 +144,43 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
         const last = seen[seen.length - 1];
         expect(last.confirmed).toBe(last.checkpoint);
       }, 60_000);
+
+      it('applies a transaction larger than a batch as it arrives; a kill in its middle loses nothing', async () => {
+        // 3,000 rows in one transaction, batches of 20: rows are stored before the commit arrives
+        // (never held whole in memory), and only the commit moves the checkpoint, so a kill midway
+        // makes the slot send the whole transaction again.
+        const [pipeline] = await seedPipelines(env.db.url, 1);
+        const stored = async () =>
+          (
+            await withClient(env.db.url, (c) =>
+              c.query<{ n: number }>(
+                `SELECT count(DISTINCT key)::int AS n FROM flexiroaster_ai.events WHERE kind = 'log' AND payload->>'message' LIKE 'big %'`,
+              ),
+            )
+          ).rows[0].n;
+        let child = start(env, { SOURCE_BATCH: '20' });
+        expect(await waitFor(async () => child.lastHealth?.connected === true, 30_000)).toBe(true);
+        await withClient(env.db.url, (c) =>
+          c.query(
+            `INSERT INTO logs (level, service, pipeline_id, message)
+             SELECT 'INFO', 'big', $1, 'big ' || g FROM generate_series(1, 3000) g`,
+            [pipeline.id],
+          ),
+        );
+        let midway = false;
+        for (const until = Date.now() + 30_000; Date.now() < until && !midway; await sleep(20)) {
+          const n = await stored();
+          midway = n > 0 && n < 3000;
+        }
+        child.proc.kill('SIGKILL');
+        await child.exited;
+        expect(midway).toBe(true);
+        child = start(env, { SOURCE_BATCH: '20' });
+        const all = await waitFor(async () => (await stored()) === 3000, 30_000);
+        child.proc.kill('SIGTERM');
+        await child.exited;
+        expect(all).toBe(true);
+      }, 90_000);
     }
 
     // Only triggers read an outbox (registered only there: nothing skipped).

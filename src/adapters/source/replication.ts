@@ -143,7 +143,9 @@ export class ReplicationRunner {
     const batchSize = o.batchSize ?? 5000;
     const flushMs = o.flushMs ?? 100;
     let durableLsn = fromLsn ?? '0/0';
-    let tx: Map<SourceTable, Row[]> | null = null;
+    let inTx = false;
+    // Rows of committed transactions and of the one being received: a large transaction is applied
+    // in batches as it arrives instead of held whole in memory; only its commit moves the checkpoint.
     let pending = new Map<SourceTable, Row[]>();
     let pendingRows = 0;
     let pendingLsn: string | null = null;
@@ -164,7 +166,7 @@ export class ReplicationRunner {
       };
       const flush = (): Promise<void> =>
         (chain = chain.then(async () => {
-          if (failure !== null || pendingLsn === null) return;
+          if (failure !== null || (pendingLsn === null && pendingRows === 0)) return;
           const batch: TableRows[] = [...pending].map(([table, rows]) => ({ table, rows }));
           const lsn = pendingLsn;
           const committedAt = pendingCommitMs;
@@ -174,10 +176,13 @@ export class ReplicationRunner {
           lastFlush = ctl.now();
           try {
             await o.applier.apply(batch);
+            // Rows of a transaction whose commit has not arrived yet are durable but not confirmed:
+            // after a crash the slot sends the whole transaction again (event identity absorbs it).
+            if (lsn === null) return;
             await writeCheckpoint(o.store, o.name, 'replication', { lsn, copy: null });
             durableLsn = lsn;
             await confirm(lsn);
-            if (pendingLsn === null && tx === null) ctl.caughtUp(ctl.now());
+            if (pendingLsn === null && !inTx) ctl.caughtUp(ctl.now());
             else ctl.caughtUp(committedAt);
           } catch (err) {
             fail(err);
@@ -192,30 +197,22 @@ export class ReplicationRunner {
         if (failure !== null) return;
         switch (msg.tag) {
           case 'begin':
-            tx = new Map();
+            inTx = true;
             break;
           case 'insert':
           case 'update': {
             const rel = msg.relation;
-            if (
-              tx === null ||
-              rel.schema !== o.schema ||
-              !(SOURCE_TABLES as readonly string[]).includes(rel.name)
-            )
+            if (!inTx || rel.schema !== o.schema || !(SOURCE_TABLES as readonly string[]).includes(rel.name))
               break;
-            const list = tx.get(rel.name as SourceTable) ?? [];
+            const list = pending.get(rel.name as SourceTable) ?? [];
             list.push(msg.new);
-            tx.set(rel.name as SourceTable, list);
+            pending.set(rel.name as SourceTable, list);
+            // Awaiting here pauses the stream: backpressure from the store to the server.
+            if (++pendingRows >= batchSize) await flush();
             break;
           }
           case 'commit': {
-            for (const [table, rows] of tx ?? []) {
-              const list = pending.get(table) ?? [];
-              for (const r of rows) list.push(r);
-              pending.set(table, list);
-              pendingRows += rows.length;
-            }
-            tx = null;
+            inTx = false;
             pendingLsn = msg.commitEndLsn;
             pendingCommitMs = Number(msg.commitTime) / 1000;
             // Awaiting here pauses the stream: backpressure from the store to the server.
@@ -227,7 +224,7 @@ export class ReplicationRunner {
       service.on('heartbeat', async (_lsn: string, _ts: number, shouldRespond: boolean) => {
         if (failure !== null) return;
         await chain;
-        if (pendingLsn === null && tx === null && queuedMessages(service) === 0) ctl.caughtUp(ctl.now());
+        if (pendingLsn === null && !inTx && queuedMessages(service) === 0) ctl.caughtUp(ctl.now());
         // Only positions whose rows are durable are confirmed; a keepalive's position may run
         // ahead of changes the server has not sent yet.
         if (shouldRespond && failure === null) await confirm(durableLsn);
