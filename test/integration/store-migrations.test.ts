@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, type ClosableSqlClient, type Migration } from '../../src/adapters/index.js';
 import { openPostgresClient } from '../../src/adapters/internal.js';
+import type { SqlClient } from '../../src/ports/index.js';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/pg.js';
 import { openTestPglite, type TestPglite } from '../helpers/pglite.js';
 
@@ -31,6 +32,26 @@ describe('migrations on pglite', () => {
     await expect(migrate(db.sql, [good, bad])).rejects.toThrow(/division by zero/);
     expect(await tables(db.sql)).toEqual(['migrations', 'one']);
     expect(await migrate(db.sql, [good])).toEqual({ applied: [], skipped: 1 });
+  });
+
+  it('sees with one query, no lock and no transaction, that everything is in place', async () => {
+    await migrate(db.sql, [good]);
+    const seen: string[] = [];
+    const counting: SqlClient = {
+      query: (text, params) => (seen.push(text), db.sql.query(text, params)),
+      exec: (text) => (seen.push(text), db.sql.exec(text)),
+      transaction: (fn) => (seen.push('transaction'), db.sql.transaction(fn)),
+    };
+    expect(await migrate(counting, [good])).toEqual({ applied: [], skipped: 1 });
+    expect(seen).toHaveLength(1);
+    // One not yet applied: the full path, under the lock.
+    const third: Migration = {
+      id: 3,
+      name: '003_three.sql',
+      sql: 'CREATE TABLE flexiroaster_ai.three (a int);',
+    };
+    expect(await migrate(counting, [good, third])).toEqual({ applied: ['003_three.sql'], skipped: 1 });
+    expect(seen).toContain('transaction');
   });
 });
 

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { SqlClient } from '../../ports/index.js';
 import { AppError } from '../../shared/index.js';
+import { sqlStateOf } from '../sql/sql-error.js';
 
 /** The service's own schema; the FlexiRoaster tables are never touched by migrations. */
 export const SCHEMA = 'flexiroaster_ai';
@@ -53,6 +54,11 @@ export async function migrate(
   migrations: readonly Migration[] | null = null,
 ): Promise<MigrationReport> {
   const all = migrations ?? (await loadMigrations());
+  // The usual start: every migration in place already, seen with one query (no lock, no DDL).
+  const recorded = await recordedIds(sql);
+  if (recorded !== null && all.every((m) => recorded.has(m.id))) {
+    return { applied: [], skipped: all.length };
+  }
   const done = await sql.transaction(async (tx) => {
     await tx.query(LOCK_SQL);
     await tx.exec(BOOTSTRAP_SQL);
@@ -66,6 +72,18 @@ export async function migrate(
     else report.skipped++;
   }
   return report;
+}
+
+/** The migrations recorded as applied; null before the first run made the table. */
+async function recordedIds(sql: SqlClient): Promise<Set<number> | null> {
+  try {
+    const { rows } = await sql.query<{ id: number }>(`SELECT id FROM ${SCHEMA}.migrations`);
+    return new Set(rows.map((r) => r.id));
+  } catch (err) {
+    // undefined_table, invalid_schema_name: a new database.
+    if (['42P01', '3F000'].includes(sqlStateOf(err) ?? '')) return null;
+    throw err;
+  }
 }
 
 /** Applies one migration unless another process did it while this one waited for the lock. */
