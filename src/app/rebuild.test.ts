@@ -46,6 +46,20 @@ describe('openHistoryReplay', () => {
     expect([wide.consumer.finished, narrow.consumer.finished]).toEqual([true, true]);
   });
 
+  it('opens the scan with a small first page, so the start waits on few events', async () => {
+    const asked: [number | undefined, number | undefined][] = [];
+    const store = {
+      async *scanSince(_since: number, pageSize?: number, firstPageSize?: number) {
+        asked.push([pageSize, firstPageSize]);
+        yield [execution({ execution_id: 'r0', event_time: T0 })];
+      },
+    } as unknown as EventStore;
+    await openHistoryReplay(store, [recorder(T0).consumer]);
+    const [[pageSize, firstPageSize]] = asked;
+    expect(firstPageSize).toBeLessThan(pageSize ?? 0);
+    expect(firstPageSize).toBeLessThanOrEqual(100);
+  });
+
   it('says when the store holds no history', async () => {
     const replay = await openHistoryReplay(fakeStore([]), [recorder(T0).consumer]);
     expect(replay.hasHistory).toBe(false);

@@ -24,6 +24,14 @@ export interface HistoryReplay {
   run(): Promise<number>;
 }
 
+/** Events per page of the history scan. */
+const HISTORY_PAGE = 5000;
+/**
+ * The page read before the service is ready: enough to know whether there is history, small so
+ * the start does not wait on reading and decoding thousands of events (the rest follows after).
+ */
+const FIRST_PAGE = 100;
+
 /**
  * One scan of the store's recent history for every consumer (from the earliest `sinceMs`, each shown
  * its own part; the scan is in event-time order), its first page read before this resolves. The
@@ -35,7 +43,7 @@ export async function openHistoryReplay(
   consumers: readonly HistoryConsumer[],
 ): Promise<HistoryReplay> {
   const since = consumers.reduce((min, c) => Math.min(min, c.sinceMs), Infinity);
-  const pages = store.scanSince(since)[Symbol.asyncIterator]();
+  const pages = store.scanSince(since, HISTORY_PAGE, FIRST_PAGE)[Symbol.asyncIterator]();
   const first = await pages.next();
   return {
     hasHistory: first.done !== true && first.value.length > 0,

@@ -37,9 +37,10 @@ export interface EventStore {
   admit(incoming: number): void;
   /**
    * The latest state of every key whose event time is ≥ sinceMs, in event-time order, in pages
-   * (rebuilds the windows after a restart). Includes events still only in the journal.
+   * (rebuilds the windows after a restart). Includes events still only in the journal. The first
+   * page can be smaller (`firstPageSize`, default pageSize), so a scan opens quickly.
    */
-  scanSince(sinceMs: number, pageSize?: number): AsyncIterable<TelemetryEvent[]>;
+  scanSince(sinceMs: number, pageSize?: number, firstPageSize?: number): AsyncIterable<TelemetryEvent[]>;
   /** Deletes events received before `receivedBeforeMs`; returns how many. */
   prune(receivedBeforeMs: number): Promise<number>;
   health(): StoreHealth;

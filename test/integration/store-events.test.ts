@@ -55,6 +55,11 @@ for (const backend of await storeBackends('store_events')) {
       const pages: TelemetryEvent[][] = [];
       for await (const page of store.events.scanSince(T0, 2)) pages.push(page);
       expect(pages.map((p) => p.length)).toEqual([2, 2]);
+      // A smaller first page: the same events, the rest in full pages.
+      const small: TelemetryEvent[][] = [];
+      for await (const page of store.events.scanSince(T0, 2, 1)) small.push(page);
+      expect(small.map((p) => p.length)).toEqual([1, 2, 1]);
+      expect(small.flat()).toEqual(pages.flat());
       const keys = pages.flat().map((e) => [e.key, e.event_time - T0]);
       expect(keys).toEqual([
         ['m:p1:1', 2 * MIN],

@@ -146,14 +146,18 @@ export class JournaledEventStore implements EventStore {
     return this.committer.add(lines, events);
   }
 
-  async *scanSince(sinceMs: number, pageSize = 5000): AsyncIterable<TelemetryEvent[]> {
+  async *scanSince(
+    sinceMs: number,
+    pageSize = 5000,
+    firstPageSize = pageSize,
+  ): AsyncIterable<TelemetryEvent[]> {
     this.refuseIfClosed();
     // Journal-only events are copied in first, so the scan sees everything acknowledged.
     await this.flusher.flushed(true);
     const maxId = await maxEventId(this.options.sql);
     let cursor: { eventTimeMs: number; id: number } | null = { eventTimeMs: sinceMs, id: 0 };
-    while (cursor !== null) {
-      const page = await scanLatestPage(this.options.sql, cursor, maxId, pageSize);
+    for (let limit = firstPageSize; cursor !== null; limit = pageSize) {
+      const page = await scanLatestPage(this.options.sql, cursor, maxId, limit);
       if (page.events.length > 0) yield page.events;
       cursor = page.next;
     }
