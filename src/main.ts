@@ -13,13 +13,16 @@ import {
   openWriteBackConnection,
   pruneDemoRows,
   startRetentionPruner,
+  startStore,
   storeOptionsFromConfig,
   writeDemoRows,
   type StoreNotice,
+  type StoreStart,
 } from './adapters/index.js';
 import { composeCore } from './compose.js';
 import type { ServeConfig } from './config/index.js';
 import { healingOptionsFromConfig } from './healing-options.js';
+import type { HealingOptions } from './compose-healing.js';
 import { buildApp } from './http/index.js';
 import { createDriver, createFleet, demoControlApi, type FleetDriver } from './demo/index.js';
 import type { SqlClient } from './ports/index.js';
@@ -39,6 +42,11 @@ export interface StartOptions {
   logger?: Logger;
   /** Install SIGINT/SIGTERM handlers that close the service (the CLI does; tests don't). */
   handleSignals?: boolean;
+  /**
+   * The store's first step, begun by the caller (startStore with the config's data folder and
+   * database URL) before loading this module, so PGlite opens meanwhile; begun here when absent.
+   */
+  storeStart?: StoreStart;
 }
 
 /** Starts the whole service with a compiled config; resolves once it listens. */
@@ -47,20 +55,37 @@ export async function startService(
   options: StartOptions = {},
 ): Promise<RunningService> {
   const startedAt = Date.now();
+  // Milliseconds since the process started, as each step of the start is done (logged once listening).
+  const steps: Record<string, number> = {};
+  const step = (name: string) => void (steps[name] = Math.round(performance.now()));
+  step('loaded');
   const clock = options.clock ?? systemClock;
   const log = options.logger ?? pino({ level: config.logLevel, base: { service: 'flexiroaster' } });
   const version = packageVersion();
 
   // Known once the service listens: the demo's orchestrator control API is served here.
   let selfUrl = '';
-  // Before the store opens: a bad runbook fails the start without leaving the database open.
-  const healing = await healingOptionsFromConfig(config, {
+  // PGlite opens in its worker while the runbooks load; a bad runbook closes it again.
+  const started = options.storeStart ?? (await startStore(storeOptionsFromConfig(config)));
+  let healing: HealingOptions;
+  try {
+    healing = await healingOptionsFromConfig(config, {
+      clock,
+      log,
+      selfUrl: () => selfUrl,
+      owner: randomUUID(),
+    });
+  } catch (err) {
+    await started.abandon();
+    throw err;
+  }
+  const store = await openStore({
+    ...storeOptionsFromConfig(config),
+    started,
     clock,
-    log,
-    selfUrl: () => selfUrl,
-    owner: randomUUID(),
+    onNotice: logNotice(log),
   });
-  const store = await openStore({ ...storeOptionsFromConfig(config), clock, onNotice: logNotice(log) });
+  step('store');
   // Write-back goes to the source database, or (the demo without one) to the demo's schema.
   const writeBackDb = config.writeBack
     ? openWriteBackConnection({
@@ -120,6 +145,7 @@ export async function startService(
           },
         }),
   });
+  step('core');
   const { engine, ingest } = core;
   if (config.demo) await ensureDemoSchema(store.sql, DEMO_SCHEMA);
   const demo = config.demo ? startDemo(config, clock, log, store.sql, core.hasHistory) : null;
@@ -164,6 +190,7 @@ export async function startService(
       },
     },
   );
+  step('app');
   const warmStart: { state: 'running' | 'done' | 'failed'; events: number; ms: number | null } = {
     state: 'running',
     events: 0,
@@ -199,6 +226,7 @@ export async function startService(
     await close();
     throw err;
   }
+  step('listening');
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -217,6 +245,7 @@ export async function startService(
         ? `${config.sourceDatabaseUrl === null ? 'demo' : 'source'} schema ${writeBackSchema}`
         : 'off',
       startup_ms: Date.now() - startedAt,
+      startup_steps_ms: steps,
     },
     `FlexiRoaster AI listening on ${url} (docs ${url}/docs, data ${resolve(config.dataDir)})`,
   );

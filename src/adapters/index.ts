@@ -1,5 +1,6 @@
 /** Public face of the adapters room: the service's store and its retention job. */
 export { openStore, storeOptionsFromConfig, type OpenStoreOptions, type Store } from './open-store.js';
+export { startStore, type StoreLocation, type StoreStart } from './store-start.js';
 export {
   JournaledEventStore,
   type EventStoreStats,

@@ -1,22 +1,19 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServeConfig } from '../config/index.js';
 import type { SqlClient } from '../ports/index.js';
 import type { Clock } from '../shared/index.js';
 import { JournaledEventStore, type JournaledEventStoreOptions } from './events/journaled-event-store.js';
 import { safeNotify, type StoreNotice } from './events/notices.js';
-import { lockDirectory } from './journal/lock.js';
 import { migrate, type MigrationReport } from './migrations/migrate.js';
-import { openPgliteClient } from './pglite/client.js';
 import { openPostgresClient, type ClosableSqlClient } from './postgres/client.js';
+import { startStore, type StoreLocation, type StoreStart } from './store-start.js';
 
-export interface OpenStoreOptions {
-  /** Holds the journal (`<dataDir>/journal`) and, without databaseUrl, PGlite's files (`<dataDir>/pgdata`). */
-  dataDir: string;
-  /** A Postgres 14+ server (or Supabase) instead of the embedded PGlite. */
-  databaseUrl?: string | null;
-  /** PGlite keeps its database in memory (tests, throwaway runs); the journal stays under dataDir. */
-  inMemory?: boolean;
+export interface OpenStoreOptions extends StoreLocation {
+  /**
+   * The first step, begun earlier with these options (startStore) so PGlite opened meanwhile;
+   * openStore begins it itself when absent.
+   */
+  started?: StoreStart;
   /** @default 2 */
   groupCommitMs?: number;
   /** @default 200000 */
@@ -50,13 +47,12 @@ export interface Store {
  * migrations, recovers the journal, and returns the store ready to serve.
  */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
-  await mkdir(options.dataDir, { recursive: true });
-  // Before PGlite opens its files: two processes on one data folder would corrupt both.
-  const release = await lockDirectory(options.dataDir);
-  const server = typeof options.databaseUrl === 'string' && options.databaseUrl !== '';
+  const start = options.started ?? (await startStore(options));
+  const release = () => start.release();
+  const server = start.embedded === null;
   let sql: ClosableSqlClient | null = null;
   try {
-    sql = server ? openServer(options) : await openEmbedded(options);
+    sql = start.embedded === null ? openServer(options) : await start.embedded;
     const db = sql;
     const migrations = await migrate(db);
     const events = await JournaledEventStore.open({
@@ -104,13 +100,6 @@ function openServer(options: OpenStoreOptions): ClosableSqlClient {
     poolSize: options.poolSize,
     onIdleError: (error) => safeNotify(options.onNotice, { type: 'database:idle-error', error }),
   });
-}
-
-async function openEmbedded(options: OpenStoreOptions): Promise<ClosableSqlClient> {
-  if (options.inMemory === true) return openPgliteClient({ dataDir: null });
-  const dataDir = join(options.dataDir, 'pgdata');
-  await mkdir(dataDir, { recursive: true });
-  return openPgliteClient({ dataDir });
 }
 
 function tuning(options: OpenStoreOptions): Partial<JournaledEventStoreOptions> {

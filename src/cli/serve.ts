@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { SERVE_OPTIONS, compileServeConfig, envName, type OptionSpec } from '../config/index.js';
+// Not the adapters' index, which loads every driver: only what locks the folder and starts PGlite.
+import { startStore } from '../adapters/store-start.js';
 import { AppError } from '../shared/index.js';
-import { startService } from '../main.js';
 
 /** `flexiroaster serve`: run the service until SIGINT/SIGTERM. */
 export function registerServe(program: Command): void {
@@ -21,7 +22,16 @@ export function registerServe(program: Command): void {
     const keysFile = (given.apiKeysFile as string | undefined) ?? process.env[envName('api-keys-file')];
     const apiKeysFileText = keysFile ? await readFile(keysFile, 'utf8') : undefined;
     const config = compileServeConfig({ flags: given, env: process.env, file, apiKeysFileText });
-    await startService(config, { handleSignals: true });
+    // PGlite's reopen (a second or more in its worker thread) overlaps loading the service's modules.
+    const storeStart = await startStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    let startService: typeof import('../main.js').startService;
+    try {
+      ({ startService } = await import('../main.js'));
+    } catch (err) {
+      await storeStart.abandon();
+      throw err;
+    }
+    await startService(config, { handleSignals: true, storeStart });
   });
 }
 
