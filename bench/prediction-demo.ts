@@ -9,6 +9,7 @@
 //     [--train-hours 96] [--eval-hours 48] [--lead-minutes 5] [--rate 2000] [--seconds 15] [--connections 20]
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -183,6 +184,20 @@ function demoPart(): void {
   );
 }
 
+/**
+ * CPU time (µs) of the main thread alone (Linux: /proc, in clock ticks of 10 ms), so the process CPU
+ * can be split between the event loop and the PGlite worker thread; NaN where /proc is not there.
+ */
+function mainThreadCpuUs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return NaN;
+  }
+}
+
 /** wrk's numbers of one run: served rate, latency percentiles and the request count. */
 function wrkSummary(stdout: string) {
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? '?';
@@ -262,17 +277,23 @@ async function httpPart(): Promise<void> {
   // recording of those predictions finished.
   let best = Infinity;
   let bestRecorded = Infinity;
+  let bestMain = Infinity;
   for (let pass = 0; pass < 3; pass++) {
+    const main0 = mainThreadCpuUs();
     const t0 = process.cpuUsage();
     for (let i = 0; i < 5000; i++) await core.prediction.predict(bodies[i % bodies.length]);
     const used = process.cpuUsage(t0);
     await core.prediction.flush();
     const recorded = process.cpuUsage(t0);
+    const main = mainThreadCpuUs() - main0;
     best = Math.min(best, (used.user + used.system) / 5000);
-    bestRecorded = Math.min(bestRecorded, (recorded.user + recorded.system) / 5000);
+    if ((recorded.user + recorded.system) / 5000 < bestRecorded) {
+      bestRecorded = (recorded.user + recorded.system) / 5000;
+      bestMain = main / 5000;
+    }
   }
   console.log(
-    `\nPredict in process (parse + route + GBDT ${trained.training.trees} trees + TreeSHAP + stage risks + duration forecast): ${best.toFixed(1)} µs CPU per call; ${bestRecorded.toFixed(1)} µs with its row written to the predictions table (best of 3 × 5,000, 1000 different bodies; whole process, the PGlite thread included)`,
+    `\nPredict in process (parse + route + GBDT ${trained.training.trees} trees + TreeSHAP + stage risks + duration forecast): ${best.toFixed(1)} µs CPU per call; ${bestRecorded.toFixed(1)} µs with its row written to the predictions table, ${bestMain.toFixed(0)} µs of it on the main thread (best of 3 × 5,000, 1000 different bodies; whole process, the PGlite thread included)`,
   );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
@@ -300,6 +321,7 @@ async function httpPart(): Promise<void> {
     loop.reset();
     loop.enable();
     const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpuUs();
     const { stdout } = await promisify(execFile)('wrk', [
       `-t${threads}`,
       `-c${conns}`,
@@ -310,6 +332,7 @@ async function httpPart(): Promise<void> {
       `http://127.0.0.1:${port}${path}`,
     ]);
     const cpu = process.cpuUsage(cpu0);
+    const main = mainThreadCpuUs() - main0;
     loop.disable();
     const w = wrkSummary(stdout);
     const ms = (ns: number) => (ns / 1e6).toFixed(1);
@@ -318,7 +341,7 @@ async function httpPart(): Promise<void> {
       `\n${label} (wrk -t${threads} -c${conns}, paced to offer ${rate} requests/s, ${values.seconds} s; load average ${before.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, ${cpus().length} cores):\n\n\`\`\`\n${stdout.trim()}\n\`\`\``,
     );
     console.log(
-      `\n| ${label} | ${w.rps} req/s | p50 ${w.p50} | p90 ${w.p90} | p99 ${w.p99} | event-loop delay p99 ${ms(loop.percentile(99))} ms, max ${ms(loop.max)} ms | ${((cpu.user + cpu.system) / w.requests).toFixed(0)} µs process CPU per request | rows written ${rec.written - recordedBefore.written}, dropped ${rec.dropped - recordedBefore.dropped}, failed ${rec.failed - recordedBefore.failed} |`,
+      `\n| ${label} | ${w.rps} req/s | p50 ${w.p50} | p90 ${w.p90} | p99 ${w.p99} | event-loop delay p99 ${ms(loop.percentile(99))} ms, max ${ms(loop.max)} ms | ${((cpu.user + cpu.system) / w.requests).toFixed(0)} µs process CPU per request, ${(main / w.requests).toFixed(0)} µs of it on the main thread | rows written ${rec.written - recordedBefore.written}, dropped ${rec.dropped - recordedBefore.dropped}, failed ${rec.failed - recordedBefore.failed} |`,
     );
   };
   // Like the server (compose.ts): the prediction records are flushed every second.
