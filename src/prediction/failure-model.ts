@@ -111,6 +111,13 @@ export function predictFailure(model: FailureModel, x: ArrayLike<number>): numbe
   return out[0];
 }
 
+/** The calibrated probability of one raw score: what predictFailure gives for the row that scored it. */
+export function probabilityOfRaw(model: FailureModel, raw: number): number {
+  const out = new Float64Array(1);
+  out[0] = raw;
+  return calibrate(model.calibration, out)[0];
+}
+
 /** TreeSHAP contribution of each feature to one row's raw score, for explanations. */
 export function contributions(model: FailureModel, x: ArrayLike<number>): FailureContributions {
   const cols = model.featureNames.length;

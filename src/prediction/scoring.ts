@@ -1,5 +1,5 @@
 import { featureVector, type FeatureValues } from './features.js';
-import { predictFailure, type FailureModel } from './failure-model.js';
+import { predictFailure, probabilityOfRaw, type FailureModel } from './failure-model.js';
 import { riskFactors } from './explain.js';
 import { heuristicFactors, heuristicRisk } from './heuristic.js';
 import { ContributionCache } from './shap-cache.js';
@@ -41,21 +41,26 @@ export function scoreWithModel(
   features: FeatureValues,
   explain = true,
 ): FailureScore {
-  const x = featureVector(m.model.featureNames, features);
-  const p = predictFailure(m.model, x);
-  const score: FailureScore = {
+  const names = m.model.featureNames;
+  const x = featureVector(names, features);
+  if (!explain) return modelScore(m, predictFailure(m.model, x));
+  // One pass over the trees gives the raw score and the TreeSHAP values (see ContributionCache).
+  const phi = new Float64Array(names.length);
+  const score = modelScore(m, probabilityOfRaw(m.model, m.explainer.explain(x, phi)));
+  const parts = names.map((feature, i) => ({ feature, value: x[i], contribution: phi[i] }));
+  for (const c of parts) if (c.contribution !== 0) score.contributions[c.feature] = round4(c.contribution);
+  score.top_risk_factors = riskFactors(parts, features);
+  return score;
+}
+
+function modelScore(m: VersionedFailureModel, p: number): FailureScore {
+  return {
     failure_probability: round4(Math.min(1, Math.max(0, p))),
     model_type: 'gradient_boosting',
     model_version: m.version,
     top_risk_factors: [],
     contributions: {},
   };
-  if (!explain) return score;
-  const phi = m.explainer.contributions(x);
-  const parts = m.model.featureNames.map((feature, i) => ({ feature, value: x[i], contribution: phi[i] }));
-  for (const c of parts) if (c.contribution !== 0) score.contributions[c.feature] = round4(c.contribution);
-  score.top_risk_factors = riskFactors(parts, features);
-  return score;
 }
 
 /** Scores the features with the weighted risk formula (no model, or too little history). */
