@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
 import { openStore } from '../src/adapters/index.js';
 import { RunHistory } from '../src/app/index.js';
@@ -315,10 +315,17 @@ async function httpPart(): Promise<void> {
   const noop = join(dir, 'noop.lua');
   await writeFile(noop, `${pacedScript(rate, threads, [])}\n`);
   const loop = monitorEventLoopDelay({ resolution: 1 });
+  // The main thread's garbage-collection pauses (young and full collections), picked by start time.
+  const gcPauses: { start: number; ms: number }[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, ms: e.duration });
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const wrk = async (label: string, lua: string, path: string) => {
     const before = loadavg()[0];
     const recordedBefore = core.prediction.recording();
     loop.reset();
+    const gcFrom = performance.now();
     loop.enable();
     const cpu0 = process.cpuUsage();
     const main0 = mainThreadCpuUs();
@@ -334,6 +341,11 @@ async function httpPart(): Promise<void> {
     const cpu = process.cpuUsage(cpu0);
     const main = mainThreadCpuUs() - main0;
     loop.disable();
+    const gcTo = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the observer's entries arrive late
+    const gc = gcPauses.filter((p) => p.start >= gcFrom && p.start < gcTo);
+    const gcMs = gc.reduce((sum, p) => sum + p.ms, 0);
+    const gcMax = gc.reduce((max, p) => Math.max(max, p.ms), 0);
     const w = wrkSummary(stdout);
     const ms = (ns: number) => (ns / 1e6).toFixed(1);
     const rec = core.prediction.recording();
@@ -341,7 +353,7 @@ async function httpPart(): Promise<void> {
       `\n${label} (wrk -t${threads} -c${conns}, paced to offer ${rate} requests/s, ${values.seconds} s; load average ${before.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, ${cpus().length} cores):\n\n\`\`\`\n${stdout.trim()}\n\`\`\``,
     );
     console.log(
-      `\n| ${label} | ${w.rps} req/s | p50 ${w.p50} | p90 ${w.p90} | p99 ${w.p99} | event-loop delay p99 ${ms(loop.percentile(99))} ms, max ${ms(loop.max)} ms | ${((cpu.user + cpu.system) / w.requests).toFixed(0)} µs process CPU per request, ${(main / w.requests).toFixed(0)} µs of it on the main thread | rows written ${rec.written - recordedBefore.written}, dropped ${rec.dropped - recordedBefore.dropped}, failed ${rec.failed - recordedBefore.failed} |`,
+      `\n| ${label} | ${w.rps} req/s | p50 ${w.p50} | p90 ${w.p90} | p99 ${w.p99} | event-loop delay p99 ${ms(loop.percentile(99))} ms, max ${ms(loop.max)} ms | GC ${gc.length} pauses, ${gcMs.toFixed(0)} ms in all, max ${gcMax.toFixed(1)} ms | ${((cpu.user + cpu.system) / w.requests).toFixed(0)} µs process CPU per request, ${(main / w.requests).toFixed(0)} µs of it on the main thread | rows written ${rec.written - recordedBefore.written}, dropped ${rec.dropped - recordedBefore.dropped}, failed ${rec.failed - recordedBefore.failed} |`,
     );
   };
   // Like the server (compose.ts): the prediction records are flushed every second.
@@ -355,6 +367,7 @@ async function httpPart(): Promise<void> {
     await wrk('For comparison, GET /healthz', noop, '/healthz');
   } finally {
     clearInterval(flusher);
+    gcObserver.disconnect();
     await app.close();
     await core.flush();
     await store.close();
