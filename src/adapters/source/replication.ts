@@ -188,6 +188,14 @@ export class ReplicationRunner {
             fail(err);
           }
         }));
+      // Starts writing the gathered rows and waits only for the write before it: the next batch is
+      // received while this one is written, and awaiting pauses the stream (backpressure from the
+      // store to the server) when the store is more than a batch behind.
+      const flushBehind = (): Promise<void> => {
+        const before = chain;
+        void flush();
+        return before;
+      };
       const timer = setInterval(() => {
         if (pendingLsn !== null && ctl.now() - lastFlush >= flushMs) void flush();
       }, flushMs);
@@ -207,16 +215,14 @@ export class ReplicationRunner {
             const list = pending.get(rel.name as SourceTable) ?? [];
             list.push(msg.new);
             pending.set(rel.name as SourceTable, list);
-            // Awaiting here pauses the stream: backpressure from the store to the server.
-            if (++pendingRows >= batchSize) await flush();
+            if (++pendingRows >= batchSize) await flushBehind();
             break;
           }
           case 'commit': {
             inTx = false;
             pendingLsn = msg.commitEndLsn;
             pendingCommitMs = Number(msg.commitTime) / 1000;
-            // Awaiting here pauses the stream: backpressure from the store to the server.
-            if (pendingRows >= batchSize || ctl.now() - lastFlush >= flushMs) await flush();
+            if (pendingRows >= batchSize || ctl.now() - lastFlush >= flushMs) await flushBehind();
             break;
           }
         }
