@@ -71,7 +71,7 @@ export async function saveFindings(sql: SqlClient, findings: Findings): Promise<
  * One row per key, at its first position, as the conflict clause would leave it after every
  * repeat: `merge(stored, later)` is what the row becomes when `later` meets it.
  */
-export function mergeRepeats<T>(
+function mergeRepeats<T>(
   rows: readonly T[],
   key: (row: T) => string,
   merge: (stored: T, later: T) => T,
