@@ -8,7 +8,8 @@
  * Each start: spawn `node bin/flexiroaster.js serve --data-dir D`, poll /readyz every 50 ms, then SIGINT
  * and wait for the exit. Prints wall time to ready and the process's CPU time at that moment (user +
  * system of all its threads, from /proc; the steadier figure on a shared machine), and the
- * `startup_ms` the service logs itself. `--settle S` waits S seconds after the first start before
+ * `startup_ms` the service logs itself, with its `startup_steps_ms` (when each start step was done,
+ * in ms since the process started: modules loaded, store open, core built, app built, listening). `--settle S` waits S seconds after the first start before
  * stopping it, so the demo's two hours of backfill are in the store when the later starts read it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,6 +32,9 @@ const dataDir = mkdtempSync(join(tmpdir(), 'flexiroaster-bench-startup-'));
 const base = `http://127.0.0.1:${port}`;
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
+/** The fields of the service's log lines read here. */
+type LogLine = Record<string, number> & { startup_steps_ms?: Record<string, number> };
+
 interface StartResult {
   wallMs: number;
   cpuMs: number;
@@ -38,6 +42,8 @@ interface StartResult {
   /** From process start until the history refilled the live state (logged once it has, after ready). */
   warmMs: number | null;
   replayed: number | null;
+  /** The service's own marks: ms since its process started, per start step (startup_steps_ms). */
+  steps: Record<string, number> | null;
 }
 
 /** utime + stime of a process (all threads), in ms. */
@@ -86,7 +92,7 @@ async function startOnce(settle: number): Promise<StartResult> {
     }
     const line = (key: string) => {
       const found = log.split('\n').find((l) => l.includes(`"${key}"`));
-      return found ? (JSON.parse(found) as Record<string, number>) : null;
+      return found ? (JSON.parse(found) as LogLine) : null;
     };
     const warm = line('warm_ms');
     return {
@@ -95,6 +101,7 @@ async function startOnce(settle: number): Promise<StartResult> {
       loggedMs: line('startup_ms')?.startup_ms ?? null,
       warmMs: warm === null ? null : wallMs - (line('startup_ms')?.startup_ms ?? 0) + warm.warm_ms,
       replayed: warm?.replayed_events ?? null,
+      steps: line('startup_ms')?.startup_steps_ms ?? null,
     };
   } finally {
     await stop(proc);
@@ -107,7 +114,8 @@ const load = () =>
     .join(' ');
 const fmt = (what: string, r: StartResult) =>
   `${what}: ${Math.round(r.wallMs)} ms to ready (CPU ${Math.round(r.cpuMs)} ms; logged startup_ms ${r.loggedMs}); ` +
-  `live state warm after ≈${r.warmMs === null ? '?' : Math.round(r.warmMs)} ms (${r.replayed} events replayed)`;
+  `live state warm after ≈${r.warmMs === null ? '?' : Math.round(r.warmMs)} ms (${r.replayed} events replayed)` +
+  (r.steps === null ? '' : `; steps at ms ${JSON.stringify(r.steps)}`);
 
 console.log(`load average before: ${load()}  (${new Date().toISOString()})`);
 try {
