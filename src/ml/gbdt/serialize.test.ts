@@ -65,6 +65,16 @@ describe('saveGbdt / loadGbdt', () => {
     );
   });
 
+  it('round-trips a tree without splits (too little data to split): its one leaf is the root', () => {
+    const tiny = trainGbdt(
+      { x: { rows: 2, cols: 1, data: Float64Array.of(0, 1) }, y: Float64Array.of(0, 1) },
+      { rng: new SeededRng(0), params: { n_estimators: 2, min_samples_leaf: 2 } },
+    );
+    expect(tiny.trees.some((t) => t.numLeaves === 1)).toBe(true);
+    const back = loadGbdt(saveGbdt(tiny));
+    expect(saveGbdt(back)).toBe(saveGbdt(tiny));
+  });
+
   it('also loads from bytes', () => {
     expect(saveGbdt(loadGbdt(new TextEncoder().encode(text)))).toBe(text);
   });

@@ -125,7 +125,9 @@ function readTree(t: unknown, index: number, numFeatures: number): Tree {
     `${where}: default_left must be 0 or 1`,
   );
   // Children after their parent means every path ends at a leaf (no cycles); each leaf is reached once.
+  // A tree without splits is its one leaf, reached at the root.
   const seen = new Uint8Array(leaves);
+  if (nodes === 0) seen[0] = 1;
   for (let i = 0; i < nodes; i++) {
     for (const c of [leftChild[i], rightChild[i]]) {
       check(Number.isInteger(c), `${where}: child indices must be whole numbers`);
