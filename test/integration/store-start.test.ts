@@ -1,8 +1,11 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, startStore } from '../../src/adapters/index.js';
+import { compileServeConfig } from '../../src/config/index.js';
+import { startService } from '../../src/main.js';
 
 describe('startStore (the store opened in two steps, PGlite meanwhile)', () => {
   let dir: string;
@@ -32,6 +35,21 @@ describe('startStore (the store opened in two steps, PGlite meanwhile)', () => {
     await expect(stat(join(dir, 'LOCK'))).rejects.toThrow(/ENOENT/);
     const next = await startStore({ dataDir: dir, inMemory: true });
     await next.abandon();
+  });
+
+  it('a service start that fails before the store opens (bad runbooks) closes what it began', async () => {
+    const config = compileServeConfig({
+      flags: { dataDir: dir, runbooks: join(dir, 'no-such-folder'), port: 0 },
+      env: {},
+    });
+    const started = await startStore({ dataDir: dir });
+    await expect(
+      startService(config, { logger: pino({ level: 'silent' }), storeStart: started }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(stat(join(dir, 'LOCK'))).rejects.toThrow(/ENOENT/);
+    // Closed, not merely unlocked.
+    const db = await started.embedded;
+    await expect(db?.query('SELECT 1')).rejects.toThrow();
   });
 
   it('starts nothing for a server store (openStore connects later)', async () => {
