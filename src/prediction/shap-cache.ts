@@ -10,8 +10,9 @@ const EMPTY = -1;
  * Exact TreeSHAP, remembered per tree, and the raw score on the way. A tree's path-dependent SHAP
  * values depend on the row only through the direction it takes at each of the tree's splits, and so
  * does its leaf: rows that agree on every split of a tree share that tree's values and leaf value,
- * computed once. The answers are those of `contributions` and `predictRaw` on the whole model (the
- * same sums in the same order).
+ * computed once. The raw score is `predictRaw`'s bit for bit (the same sums in the same order); the
+ * values are those of `contributions` on the whole model up to rounding (each tree's values are
+ * summed on their own, then added, where the whole model adds each path's share as it goes).
  *
  * Laid out for the cache, since a request finds little of it warm: every tree's splits in three
  * arrays side by side, one hash table for all trees (open addressing on typed arrays) and one slab
