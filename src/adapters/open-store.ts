@@ -59,7 +59,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       ...tuning(options),
       flushBatchEvents: options.flushBatchEvents ?? (server ? 5000 : 2000),
       sql: db,
-      journalDir: join(options.dataDir, 'journal'),
+      journalDir: join(start.dataDir, 'journal'),
       onClose: async () => {
         try {
           await db.close();

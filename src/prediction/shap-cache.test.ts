@@ -41,7 +41,6 @@ describe('remembered TreeSHAP', () => {
             const got = new Float64Array(3);
             expect(cache.explain(row, got)).toBe(raw[0]);
             for (let c = 0; c < 3; c++) expect(got[c]).toBeCloseTo(direct[c], 10);
-            expect(cache.contributions(row)).toEqual(got);
           }
         }),
         { numRuns: 300 },

@@ -71,15 +71,9 @@ export class ContributionCache {
     this.scratch = new Float64Array(this.cols + 1);
   }
 
-  /** Each feature's contribution to the row's raw score (without the expected value), written into `out`. */
-  contributions(x: ArrayLike<number>, out: Float64Array = new Float64Array(this.cols)): Float64Array {
-    this.explain(x, out);
-    return out;
-  }
-
   /**
-   * Writes each feature's contribution into `out` (as `contributions`) and returns the row's raw
-   * score, as `predictRaw` gives it.
+   * Writes each feature's contribution to the row's raw score (without the expected value) into
+   * `out` and returns the row's raw score, as `predictRaw` gives it.
    */
   explain(x: ArrayLike<number>, out: Float64Array): number {
     const cols = this.cols;
