@@ -161,6 +161,42 @@ for (const backend of await storeBackends('anomaly_store')) {
       expect(kept).toEqual([{ insight_type: 'anomaly', confidence: '0.80' }]);
     });
 
+    it('saves a score that is not a finite number instead of failing the whole save', async () => {
+      const store = new SqlAnomalyStore(sql);
+      const t0 = Date.parse('2026-03-03T10:00:00Z');
+      const incident = {
+        id: 'inc-nan',
+        pipeline_id: 'nan',
+        kind: 'metric',
+        status: 'open' as const,
+        opened_at: t0,
+        last_seen_at: t0,
+        resolved_at: null,
+        anomaly_count: 1,
+        max_score: Infinity,
+        title: 'odd score',
+      };
+      const anomaly = {
+        id: 'a-nan',
+        kind: 'metric',
+        pipeline_id: 'nan',
+        execution_id: null,
+        metric: 'cpu_percent',
+        detected_at: t0,
+        score: NaN,
+        reasons: ['odd'],
+        algorithm: 'robust',
+        model_version: null,
+        contributions: {},
+        inputs: {},
+        incident_id: 'inc-nan',
+      };
+      await store.save({ anomalies: [anomaly], incidents: [incident], insights: [] });
+      expect(await store.getAnomaly('a-nan')).toEqual(anomaly);
+      const incidents = await store.listIncidents({ limit: 10, offset: 0, pipeline_id: 'nan' });
+      expect(incidents.items).toEqual([incident]);
+    });
+
     it('saves repeats in one batch as saving them one by one would', async () => {
       const store = new SqlAnomalyStore(sql);
       const t0 = Date.parse('2026-03-02T10:00:00Z');

@@ -61,10 +61,21 @@ export async function saveFindings(sql: SqlClient, findings: Findings): Promise<
   );
   const insights = mergeRepeats(findings.insights, (s) => `${s.source}\u0000${s.source_id}`, updateInsight);
   await sql.query(SAVE_FINDINGS, [
-    JSON.stringify(incidents),
-    JSON.stringify(anomalies),
-    JSON.stringify(insights.map((s) => ({ ...s, confidence: Math.round(s.confidence * 100) / 100 }))),
+    JSON.stringify(incidents.map((i) => ({ ...i, max_score: sqlNumber(i.max_score) }))),
+    JSON.stringify(anomalies.map((a) => ({ ...a, score: sqlNumber(a.score) }))),
+    JSON.stringify(
+      insights.map((s) => ({ ...s, confidence: sqlNumber(Math.round(s.confidence * 100) / 100) })),
+    ),
   ]);
+}
+
+/**
+ * A number for a numeric column read from JSON: NaN and ±Infinity as the text Postgres reads them
+ * (JSON has no such numbers, and the null JSON.stringify would write breaks the NOT NULL column
+ * and with it the whole save).
+ */
+function sqlNumber(n: number): number | string {
+  return Number.isFinite(n) ? n : String(n);
 }
 
 /**
