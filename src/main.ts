@@ -86,6 +86,17 @@ export async function startService(
     onNotice: logNotice(log),
   });
   step('store');
+  // Until the service listens, a failed step closes what is open, newest first (an open PGlite
+  // worker would keep the process alive), then fails the start.
+  const opened: (() => Promise<unknown>)[] = [() => store.close()];
+  const orClose = async <T>(build: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await build();
+    } catch (err) {
+      for (const closeIt of opened.reverse()) await closeIt().catch(() => undefined);
+      throw err;
+    }
+  };
   // Write-back goes to the source database, or (the demo without one) to the demo's schema.
   const writeBackDb = config.writeBack
     ? openWriteBackConnection({
@@ -94,60 +105,63 @@ export async function startService(
         onIdleError: (err) => log.warn({ err: err.message }, 'write-back: idle connection error'),
       })
     : null;
+  if (writeBackDb !== null) opened.push(() => writeBackDb.close());
   const writeBackSchema = config.sourceDatabaseUrl === null ? DEMO_SCHEMA : config.sourceSchema;
-  const core = await composeCore({
-    store,
-    clock,
-    windowMs: config.windowMs,
-    maxEventsPerPipeline: config.windowMaxEvents,
-    newId: randomUUID,
-    // Ready once ingest can be accepted and kept: the history refills the live state behind it.
-    warmUp: 'background',
-    onWarning: (err, what) => log.warn({ err }, what),
-    onTemplateEvent: (e) => log.debug({ ...e }, `logs: ${e.type}`),
-    healing,
-    prediction: {
-      preflightLeadMs: config.preflightLeadSeconds * 1000,
-      retrainCron: config.retrainCron === 'off' ? null : config.retrainCron,
-      historyMs: config.predictionHistoryDays * 86_400_000,
-      minHistoryRuns: config.predictionMinHistoryRuns,
-      alertPrecision: config.predictionAlertPrecision,
-      actPrecision: config.predictionActPrecision,
-    },
-    onInfo: (message, fields) => log.info(fields, message),
-    models: { canaryShare: config.canaryShare, routeRefreshMs: config.modelRouteRefreshMs },
-    ...(config.modelAutoPromote
-      ? { modelGate: { minOutcomes: config.modelGateMinOutcomes, intervalMs: config.modelGateIntervalMs } }
-      : {}),
-    onModelGate: (d) =>
-      log[d.promoted === null ? 'debug' : 'info'](
-        { kind: d.kind, promoted: d.promoted, reason: d.reason, outcomes: d.comparison.outcomes },
-        d.promoted === null
-          ? 'models: gate kept the full version'
-          : 'models: gate promoted a version to full',
-      ),
-    ...(writeBackDb === null
-      ? {}
-      : {
-          writeBack: {
-            sql: writeBackDb.sql,
-            schema: writeBackSchema,
-            intervalMs: config.writeBackIntervalMs,
-            batchSize: config.writeBackBatch,
-            onSkip: (skip) => log.debug(skip, 'write-back: skipped'),
-            // The first failure of a streak is a warning; the rest, until it recovers, debug.
-            onError: (err, n) =>
-              log[n === 1 ? 'warn' : 'debug'](
-                { err: err.message, consecutive_failures: n },
-                'write-back: pass failed, retrying on the next',
-              ),
-            onRecovered: (n) => log.info({ failed_passes: n }, 'write-back: target reachable again'),
-          },
-        }),
-  });
+  const core = await orClose(() =>
+    composeCore({
+      store,
+      clock,
+      windowMs: config.windowMs,
+      maxEventsPerPipeline: config.windowMaxEvents,
+      newId: randomUUID,
+      // Ready once ingest can be accepted and kept: the history refills the live state behind it.
+      warmUp: 'background',
+      onWarning: (err, what) => log.warn({ err }, what),
+      onTemplateEvent: (e) => log.debug({ ...e }, `logs: ${e.type}`),
+      healing,
+      prediction: {
+        preflightLeadMs: config.preflightLeadSeconds * 1000,
+        retrainCron: config.retrainCron === 'off' ? null : config.retrainCron,
+        historyMs: config.predictionHistoryDays * 86_400_000,
+        minHistoryRuns: config.predictionMinHistoryRuns,
+        alertPrecision: config.predictionAlertPrecision,
+        actPrecision: config.predictionActPrecision,
+      },
+      onInfo: (message, fields) => log.info(fields, message),
+      models: { canaryShare: config.canaryShare, routeRefreshMs: config.modelRouteRefreshMs },
+      ...(config.modelAutoPromote
+        ? { modelGate: { minOutcomes: config.modelGateMinOutcomes, intervalMs: config.modelGateIntervalMs } }
+        : {}),
+      onModelGate: (d) =>
+        log[d.promoted === null ? 'debug' : 'info'](
+          { kind: d.kind, promoted: d.promoted, reason: d.reason, outcomes: d.comparison.outcomes },
+          d.promoted === null
+            ? 'models: gate kept the full version'
+            : 'models: gate promoted a version to full',
+        ),
+      ...(writeBackDb === null
+        ? {}
+        : {
+            writeBack: {
+              sql: writeBackDb.sql,
+              schema: writeBackSchema,
+              intervalMs: config.writeBackIntervalMs,
+              batchSize: config.writeBackBatch,
+              onSkip: (skip) => log.debug(skip, 'write-back: skipped'),
+              // The first failure of a streak is a warning; the rest, until it recovers, debug.
+              onError: (err, n) =>
+                log[n === 1 ? 'warn' : 'debug'](
+                  { err: err.message, consecutive_failures: n },
+                  'write-back: pass failed, retrying on the next',
+                ),
+              onRecovered: (n) => log.info({ failed_passes: n }, 'write-back: target reachable again'),
+            },
+          }),
+    }),
+  );
   step('core');
   const { engine, ingest } = core;
-  if (config.demo) await ensureDemoSchema(store.sql, DEMO_SCHEMA);
+  if (config.demo) await orClose(() => ensureDemoSchema(store.sql, DEMO_SCHEMA));
   const demo = config.demo ? startDemo(config, clock, log, store.sql, core.hasHistory) : null;
   const sources = createSources({
     config,
@@ -159,36 +173,40 @@ export async function startService(
     random: () => randomInt(1 << 30) / (1 << 30),
   });
 
-  const app = await buildApp(
-    {
-      ...core.services,
-      status: () => ({
-        version,
-        started_at: new Date(startedAt).toISOString(),
-        uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
-        store_backend: store.backend,
-        monitoring: engine.stats(),
-        warm_start: warmStart,
-        logs: core.mining.stats(),
-        demo: config.demo,
-        sources: sources.health(),
-        healing: core.healing?.admin.status() ?? null,
-        write_back: core.writeBack?.stats() ?? null,
-      }),
-      sourceHealth: () => sources.health(),
-      ...(demo ? { demoControlApi: async (app) => app.register(demoControlApi, { fleet: demo.fleet }) } : {}),
-    },
-    {
-      apiKeys: config.apiKeys,
-      bodyLimitBytes: config.bodyLimitBytes,
-      logger: log,
-      version,
-      otlpAttributes: {
-        pipelineId: config.otlpPipelineAttribute,
-        executionId: config.otlpExecutionAttribute,
-        stageId: config.otlpStageAttribute,
+  const app = await orClose(() =>
+    buildApp(
+      {
+        ...core.services,
+        status: () => ({
+          version,
+          started_at: new Date(startedAt).toISOString(),
+          uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+          store_backend: store.backend,
+          monitoring: engine.stats(),
+          warm_start: warmStart,
+          logs: core.mining.stats(),
+          demo: config.demo,
+          sources: sources.health(),
+          healing: core.healing?.admin.status() ?? null,
+          write_back: core.writeBack?.stats() ?? null,
+        }),
+        sourceHealth: () => sources.health(),
+        ...(demo
+          ? { demoControlApi: async (app) => app.register(demoControlApi, { fleet: demo.fleet }) }
+          : {}),
       },
-    },
+      {
+        apiKeys: config.apiKeys,
+        bodyLimitBytes: config.bodyLimitBytes,
+        logger: log,
+        version,
+        otlpAttributes: {
+          pipelineId: config.otlpPipelineAttribute,
+          executionId: config.otlpExecutionAttribute,
+          stageId: config.otlpStageAttribute,
+        },
+      },
+    ),
   );
   step('app');
   const warmStart: { state: 'running' | 'done' | 'failed'; events: number; ms: number | null } = {
