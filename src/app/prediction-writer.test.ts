@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type {
+  EncodedPredictionRow,
   InsightRow,
   InsightStore,
   PredictionRow,
@@ -10,7 +11,11 @@ import type {
 import { AppError } from '../shared/index.js';
 import { PredictionWriter } from './prediction-writer.js';
 
-type Batch = { rows: readonly PredictionRow[]; starts: readonly RunStart[]; outcomes: readonly RunOutcome[] };
+type Batch = {
+  rows: readonly EncodedPredictionRow[];
+  starts: readonly RunStart[];
+  outcomes: readonly RunOutcome[];
+};
 
 const row = (id: string): PredictionRow => ({
   id,
@@ -49,7 +54,12 @@ function fakeStores(opts: { hold?: boolean; failFirst?: boolean } = {}) {
   const batches: Batch[] = [];
   const waiting: (() => void)[] = [];
   let failNext = opts.failFirst === true;
+  let encoded = 0;
   const predictions = {
+    encode: (r: PredictionRow) => {
+      encoded++;
+      return JSON.stringify(r) as EncodedPredictionRow;
+    },
     write: async (b: Batch) => {
       if (opts.hold) await new Promise<void>((r) => waiting.push(r));
       if (failNext) {
@@ -71,13 +81,14 @@ function fakeStores(opts: { hold?: boolean; failFirst?: boolean } = {}) {
     waiting.shift()?.();
     await settle();
   };
-  return { predictions, insights, batches, log, release };
+  return { predictions, insights, batches, log, release, encoded: () => encoded };
 }
 
 const settle = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
-const ids = (batches: readonly Batch[]) => batches.flatMap((b) => b.rows.map((r) => r.id));
+const ids = (batches: readonly Batch[]) =>
+  batches.flatMap((b) => b.rows.map((r) => (JSON.parse(r) as PredictionRow).id));
 
 describe('PredictionWriter', () => {
   it('writes in batches of batchSize, in arrival order, starts and outcomes with the last batch, insights after', async () => {
@@ -178,6 +189,21 @@ describe('PredictionWriter', () => {
     await next;
     expect(ids(s.batches).slice(-2)).toEqual(['f0', 'f1']);
     expect(w.counts()).toEqual({ pending: 0, written: 7, dropped: 3, failed: 0 });
+  });
+
+  it('encodes a row when it is added (a later change is not written), and never a dropped row', async () => {
+    const s = fakeStores();
+    const w = new PredictionWriter(s.predictions, s.insights, () => undefined, { capacity: 2 });
+    const r = row('a');
+    w.addRows([r]);
+    expect(s.encoded()).toBe(1);
+    r.failure_probability = 0.9;
+    w.addRows(rows('b', 2)); // past capacity: dropped
+    expect(s.encoded()).toBe(1);
+    await w.flush();
+    expect(s.batches.flatMap((b) => b.rows.map((x) => JSON.parse(x) as PredictionRow))).toEqual([
+      { ...row('a'), failure_probability: 0.5 },
+    ]);
   });
 
   it('reports and counts a failed write and goes on with the next batch', async () => {

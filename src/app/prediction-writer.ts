@@ -1,4 +1,5 @@
 import type {
+  EncodedPredictionRow,
   InsightRow,
   InsightStore,
   PredictionRow,
@@ -36,7 +37,8 @@ export interface PredictionWriterStats {
 }
 
 interface Generation {
-  rows: PredictionRow[];
+  /** Encoded as they arrive: a string per row survives until the write, not the row's objects. */
+  rows: EncodedPredictionRow[];
   starts: RunStart[];
   outcomes: RunOutcome[];
   insights: InsightRow[];
@@ -80,7 +82,7 @@ export class PredictionWriter {
       this.droppedUnreported += rows.length;
       return;
     }
-    for (const r of rows) this.next.rows.push(r);
+    for (const r of rows) this.next.rows.push(this.store.encode(r));
     if (this.next.rows.length >= this.batchSize) void this.flush();
   }
 

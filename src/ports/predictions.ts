@@ -76,11 +76,20 @@ export interface RunStart {
   to: number;
 }
 
+/**
+ * A prediction row as its store will send it, made by the store's `encode` when the row is recorded:
+ * one string waits to be written instead of the row's nested objects, so the garbage collector has
+ * nothing inside it to trace or copy.
+ */
+export type EncodedPredictionRow = string & { readonly __encodedPredictionRow: true };
+
 /** Where predictions are kept; also the labelled scores the registry compares versions on. */
 export interface PredictionStore extends ModelOutcomes {
+  /** The row as `write` takes it; later changes to `row` are not seen. */
+  encode(row: PredictionRow): EncodedPredictionRow;
   /** In one transaction, in order: new rows, preflights claimed by started runs, outcomes of finished runs. */
   write(batch: {
-    rows: readonly PredictionRow[];
+    rows: readonly EncodedPredictionRow[];
     starts: readonly RunStart[];
     outcomes: readonly RunOutcome[];
   }): Promise<void>;

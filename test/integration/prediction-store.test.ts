@@ -54,7 +54,7 @@ for (const backend of await storeBackends('prediction_store')) {
           row('pf', { kind: 'preflight', execution_id: null, planned_at: T, predicted_at: T - 5 * MIN }),
           row('pf-other', { kind: 'preflight', execution_id: null, planned_at: T + 60 * MIN }),
           row('req', { kind: 'request', pipeline_id: null, execution_id: null, predicted_at: T + MIN }),
-        ],
+        ].map((r) => store.encode(r)),
         starts: [{ pipeline_id: 'p1', execution_id: 'e1', from: T - 5 * MIN, to: T + 5 * MIN }],
         outcomes: [],
       });

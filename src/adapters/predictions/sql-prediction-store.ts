@@ -1,4 +1,5 @@
 import type {
+  EncodedPredictionRow,
   ModelKind,
   Page,
   PredictionListQuery,
@@ -28,8 +29,13 @@ export class SqlPredictionStore implements PredictionStore {
     private readonly rowsPerStatement = 200,
   ) {}
 
+  /** The row's JSON text: the element of the JSON array that `write`'s INSERT reads its rows from. */
+  encode(row: PredictionRow): EncodedPredictionRow {
+    return JSON.stringify(row) as EncodedPredictionRow;
+  }
+
   async write(batch: {
-    rows: readonly PredictionRow[];
+    rows: readonly EncodedPredictionRow[];
     starts: readonly RunStart[];
     outcomes: readonly RunOutcome[];
   }): Promise<void> {
@@ -113,7 +119,7 @@ export class SqlPredictionStore implements PredictionStore {
   }
 }
 
-async function insertRows(tx: SqlClient, rows: readonly PredictionRow[]): Promise<void> {
+async function insertRows(tx: SqlClient, rows: readonly EncodedPredictionRow[]): Promise<void> {
   await tx.query(
     `INSERT INTO ${S}.predictions (id, kind, pipeline_id, execution_id, model_version, model_type, shadow,
        failure_probability, features, stage_risks, top_risk_factors, duration_model_version, duration_forecast,
@@ -126,6 +132,6 @@ async function insertRows(tx: SqlClient, rows: readonly PredictionRow[]): Promis
        stage_risks jsonb, top_risk_factors jsonb, duration_model_version text, duration_forecast jsonb,
        timeout_seconds float8, predicted_at float8, planned_at float8)
      ON CONFLICT (id) DO NOTHING`,
-    [JSON.stringify(rows)],
+    [`[${rows.join(',')}]`],
   );
 }
