@@ -6,10 +6,9 @@
 //
 // --params overrides our hyperparameters (e.g. '{"lambda_l2":1}'); the references keep theirs.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { labelledData, readCsvFile } from '../src/cli/csv.js';
 import {
@@ -23,26 +22,16 @@ import { predict, predictRaw, trainGbdt, type GbdtModel } from '../src/ml/gbdt/i
 import type { Matrix } from '../src/ml/matrix.js';
 import { brierScore, logLoss, rocAuc } from '../src/ml/metrics/index.js';
 import { SeededRng } from '../src/shared/index.js';
-import { prepareCibuild, prepareSynthetic, type PreparedSet } from './gbdt_data.js';
+import { BENCH_DIR, SET_OPTIONS, benchParams, prepareSets, type PreparedSet } from './gbdt_data.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: resolve(here, '../../shared/datasets/failures/dl_cibuild') },
-    out: { type: 'string', default: resolve(here, 'out/gbdt') },
+    ...SET_OPTIONS,
     repeats: { type: 'string', default: '3' },
-    only: { type: 'string' },
-    params: { type: 'string', default: '{}' },
   },
 });
 const repeats = Number(values.repeats);
-const PARAMS = {
-  num_leaves: 31,
-  n_estimators: 100,
-  learning_rate: 0.1,
-  max_bins: 255,
-  ...(JSON.parse(values.params) as Record<string, unknown>),
-};
+const PARAMS = benchParams(values.params);
 const AUC_SLACK = 0.005;
 const VS_XGB = 1.5;
 const VS_HGB = 1.0;
@@ -165,7 +154,7 @@ function runReference(set: PreparedSet): Reference {
   writeFileSync(manifest, JSON.stringify([set]));
   const out = execFileSync(
     '/usr/bin/python3',
-    [join(here, 'gbdt_reference.py'), '--manifest', manifest, '--repeats', String(repeats)],
+    [join(BENCH_DIR, 'gbdt_reference.py'), '--manifest', manifest, '--repeats', String(repeats)],
     {
       encoding: 'utf8',
       env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
@@ -176,14 +165,7 @@ function runReference(set: PreparedSet): Reference {
   return JSON.parse(out) as Reference;
 }
 
-mkdirSync(values.out, { recursive: true });
-const sets: PreparedSet[] = [
-  ...readdirSync(values.data)
-    .filter((f) => f.endsWith('.csv'))
-    .sort()
-    .map((f) => prepareCibuild(join(values.data, f), values.out)),
-  prepareSynthetic(values.out),
-].filter((s) => values.only === undefined || s.name === values.only);
+const sets = prepareSets(values.data, values.out, values.only);
 const ours = new Map<string, Ours>();
 const refs = new Map<string, Reference>();
 for (const set of sets) {

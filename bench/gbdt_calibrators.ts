@@ -6,9 +6,8 @@
 //
 //   npx tsx bench/gbdt_calibrators.ts [--data DIR] [--out DIR] [--only NAME] [--params JSON]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { labelledData, readCsvFile } from '../src/cli/csv.js';
 import { IsotonicCalibrator, PlattCalibrator } from '../src/ml/calibration/index.js';
@@ -16,24 +15,14 @@ import { predictRaw, trainGbdt } from '../src/ml/gbdt/index.js';
 import type { Matrix } from '../src/ml/matrix.js';
 import { brierScore } from '../src/ml/metrics/index.js';
 import { SeededRng } from '../src/shared/index.js';
-import { prepareCibuild, prepareSynthetic, type PreparedSet } from './gbdt_data.js';
+import { BENCH_DIR, SET_OPTIONS, benchParams, prepareSets, type PreparedSet } from './gbdt_data.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: resolve(here, '../../shared/datasets/failures/dl_cibuild') },
-    out: { type: 'string', default: resolve(here, 'out/gbdt') },
-    only: { type: 'string' },
-    params: { type: 'string', default: '{}' },
+    ...SET_OPTIONS,
   },
 });
-const PARAMS = {
-  num_leaves: 31,
-  n_estimators: 100,
-  learning_rate: 0.1,
-  max_bins: 255,
-  ...(JSON.parse(values.params) as Record<string, unknown>),
-};
+const PARAMS = benchParams(values.params);
 
 interface Scored {
   name: string;
@@ -75,20 +64,13 @@ async function score(set: PreparedSet): Promise<Scored> {
   };
 }
 
-mkdirSync(values.out, { recursive: true });
-const sets: PreparedSet[] = [
-  ...readdirSync(values.data)
-    .filter((f) => f.endsWith('.csv'))
-    .sort()
-    .map((f) => prepareCibuild(join(values.data, f), values.out)),
-  prepareSynthetic(values.out),
-].filter((s) => values.only === undefined || s.name === values.only);
+const sets = prepareSets(values.data, values.out, values.only);
 const scored: Scored[] = [];
 for (const set of sets) scored.push(await score(set));
 const file = join(values.out, 'calibrator-scores.json');
 writeFileSync(file, JSON.stringify({ sets: scored }));
 const theirs = JSON.parse(
-  execFileSync('/usr/bin/python3', [join(here, 'gbdt_calibrators_reference.py'), '--scores', file], {
+  execFileSync('/usr/bin/python3', [join(BENCH_DIR, 'gbdt_calibrators_reference.py'), '--scores', file], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 28,

@@ -1,7 +1,8 @@
 // Data for bench/gbdt.ts: the seeded synthetic failure set and the DL-CIBuild time splits, written
 // as CSV files that both our side and the Python references read, so all three see the same rows.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../src/cli/csv.js';
 import { SeededRng } from '../src/shared/index.js';
 
@@ -13,6 +14,40 @@ export interface PreparedSet {
   label: string;
   /** Training rows before this index fit the model that gets calibrated on the rest. */
   calib_cut: number;
+}
+
+/** This folder (bench/), where the Python references live. */
+export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+
+/** The options every GBDT bench takes (node:util parseArgs): data folder, output folder, one set, our settings. */
+export const SET_OPTIONS = {
+  data: { type: 'string', default: resolve(BENCH_DIR, '../../shared/datasets/failures/dl_cibuild') },
+  out: { type: 'string', default: resolve(BENCH_DIR, 'out/gbdt') },
+  only: { type: 'string' },
+  params: { type: 'string', default: '{}' },
+} as const;
+
+/** Our settings for the comparisons (the issue's speed settings), overridden by `--params JSON`. */
+export function benchParams(json: string): Record<string, unknown> {
+  return {
+    num_leaves: 31,
+    n_estimators: 100,
+    learning_rate: 0.1,
+    max_bins: 255,
+    ...(JSON.parse(json) as Record<string, unknown>),
+  };
+}
+
+/** Every DL-CIBuild project in `dataDir` and the synthetic set, prepared in `outDir` (or only the one named). */
+export function prepareSets(dataDir: string, outDir: string, only?: string): PreparedSet[] {
+  mkdirSync(outDir, { recursive: true });
+  return [
+    ...readdirSync(dataDir)
+      .filter((f) => f.endsWith('.csv'))
+      .sort()
+      .map((f) => prepareCibuild(join(dataDir, f), outDir)),
+    prepareSynthetic(outDir),
+  ].filter((s) => only === undefined || s.name === only);
 }
 
 export const TRAIN_SHARE = 0.7;

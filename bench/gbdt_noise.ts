@@ -6,35 +6,24 @@
 //
 //   npx tsx bench/gbdt_noise.ts [--drops 10] [--seed 1] [--data DIR] [--out DIR] [--only NAME] [--params JSON]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { labelledData, readCsvFile } from '../src/cli/csv.js';
 import { predict, trainGbdt } from '../src/ml/gbdt/index.js';
 import type { Matrix } from '../src/ml/matrix.js';
 import { rocAuc } from '../src/ml/metrics/index.js';
 import { SeededRng } from '../src/shared/index.js';
-import { prepareCibuild, prepareSynthetic, type PreparedSet } from './gbdt_data.js';
+import { BENCH_DIR, SET_OPTIONS, benchParams, prepareSets, type PreparedSet } from './gbdt_data.js';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const { values } = parseArgs({
   options: {
-    data: { type: 'string', default: resolve(here, '../../shared/datasets/failures/dl_cibuild') },
-    out: { type: 'string', default: resolve(here, 'out/gbdt') },
+    ...SET_OPTIONS,
     drops: { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
-    only: { type: 'string' },
-    params: { type: 'string', default: '{}' },
   },
 });
-const PARAMS = {
-  num_leaves: 31,
-  n_estimators: 100,
-  learning_rate: 0.1,
-  max_bins: 255,
-  ...(JSON.parse(values.params) as Record<string, unknown>),
-};
+const PARAMS = benchParams(values.params);
 const AUC_SLACK = 0.005;
 
 interface Aucs {
@@ -84,7 +73,7 @@ function runReference(set: PreparedSet, dropRows: number[]): Reference {
   writeFileSync(manifest, JSON.stringify([{ ...set, drop_rows: dropRows }]));
   const out = execFileSync(
     '/usr/bin/python3',
-    [join(here, 'gbdt_noise_reference.py'), '--manifest', manifest],
+    [join(BENCH_DIR, 'gbdt_noise_reference.py'), '--manifest', manifest],
     {
       encoding: 'utf8',
       env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
@@ -101,14 +90,7 @@ const f4 = (v: number): string => v.toFixed(4);
 const signed = (v: number): string => `${v >= 0 ? '+' : ''}${f4(v)}`;
 const mark = (ok: boolean): string => (ok ? 'yes' : '**no**');
 
-mkdirSync(values.out, { recursive: true });
-const sets: PreparedSet[] = [
-  ...readdirSync(values.data)
-    .filter((f) => f.endsWith('.csv'))
-    .sort()
-    .map((f) => prepareCibuild(join(values.data, f), values.out)),
-  prepareSynthetic(values.out),
-].filter((s) => values.only === undefined || s.name === values.only);
+const sets = prepareSets(values.data, values.out, values.only);
 
 const rows: string[] = [];
 const totals = { ours: 0, xgb: 0, hgb: 0 };
