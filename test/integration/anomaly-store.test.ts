@@ -7,7 +7,7 @@ import {
   recordFeatures,
   trainAnomalyModel,
 } from '../../src/anomaly/index.js';
-import type { ModelVersion, SqlClient } from '../../src/ports/index.js';
+import type { AnomalyRow, IncidentRow, ModelVersion, SqlClient } from '../../src/ports/index.js';
 import { ModelRegistry } from '../../src/registry/index.js';
 import { FakeClock, SeededRng } from '../../src/shared/index.js';
 import { storeBackends, type BackendEnv } from '../helpers/store-backends.js';
@@ -24,6 +24,43 @@ const rows = Array.from({ length: 12 }, (_, i) =>
     }),
   ),
 );
+
+/** An open incident seen once at t0; `over` sets what a test is about. */
+function incidentRow(t0: number, over: Partial<IncidentRow> = {}): IncidentRow {
+  return {
+    id: 'inc-1',
+    pipeline_id: 'p',
+    kind: 'execution',
+    status: 'open',
+    opened_at: t0,
+    last_seen_at: t0,
+    resolved_at: null,
+    anomaly_count: 1,
+    max_score: 0.8,
+    title: 'retry burst',
+    ...over,
+  };
+}
+
+/** An anomaly of incident inc-1 detected at t0; `over` sets what a test is about. */
+function anomalyRow(t0: number, over: Partial<AnomalyRow> = {}): AnomalyRow {
+  return {
+    id: 'a-1',
+    kind: 'execution',
+    pipeline_id: 'p',
+    execution_id: 'x1',
+    metric: null,
+    detected_at: t0,
+    score: 0.8,
+    reasons: ['retry burst'],
+    algorithm: 'zscore_rules',
+    model_version: null,
+    contributions: { retry_count: 1 },
+    inputs: { retry_count: 6 },
+    incident_id: 'inc-1',
+    ...over,
+  };
+}
 
 for (const backend of await storeBackends('anomaly_store')) {
   describe.skipIf(backend.skip !== null)(`model registry and anomaly store on ${backend.name}`, () => {
@@ -79,33 +116,8 @@ for (const backend of await storeBackends('anomaly_store')) {
     it('stores anomalies, one open incident per pipeline and kind, insights and feedback', async () => {
       const store = new SqlAnomalyStore(sql);
       const t0 = Date.parse('2026-03-01T10:00:00Z');
-      const incident = {
-        id: 'inc-1',
-        pipeline_id: 'p',
-        kind: 'execution',
-        status: 'open' as const,
-        opened_at: t0,
-        last_seen_at: t0,
-        resolved_at: null,
-        anomaly_count: 1,
-        max_score: 0.8,
-        title: 'retry burst',
-      };
-      const anomaly = {
-        id: 'a-1',
-        kind: 'execution',
-        pipeline_id: 'p',
-        execution_id: 'x1',
-        metric: null,
-        detected_at: t0,
-        score: 0.8,
-        reasons: ['retry burst'],
-        algorithm: 'zscore_rules',
-        model_version: null,
-        contributions: { retry_count: 1 },
-        inputs: { retry_count: 6 },
-        incident_id: 'inc-1',
-      };
+      const incident = incidentRow(t0);
+      const anomaly = anomalyRow(t0);
       const insight = {
         id: 'i-1',
         insight_type: 'anomaly' as const,
@@ -164,33 +176,8 @@ for (const backend of await storeBackends('anomaly_store')) {
     it('saves a score that is not a finite number instead of failing the whole save', async () => {
       const store = new SqlAnomalyStore(sql);
       const t0 = Date.parse('2026-03-03T10:00:00Z');
-      const incident = {
-        id: 'inc-nan',
-        pipeline_id: 'nan',
-        kind: 'metric',
-        status: 'open' as const,
-        opened_at: t0,
-        last_seen_at: t0,
-        resolved_at: null,
-        anomaly_count: 1,
-        max_score: Infinity,
-        title: 'odd score',
-      };
-      const anomaly = {
-        id: 'a-nan',
-        kind: 'metric',
-        pipeline_id: 'nan',
-        execution_id: null,
-        metric: 'cpu_percent',
-        detected_at: t0,
-        score: NaN,
-        reasons: ['odd'],
-        algorithm: 'robust',
-        model_version: null,
-        contributions: {},
-        inputs: {},
-        incident_id: 'inc-nan',
-      };
+      const incident = incidentRow(t0, { id: 'inc-nan', pipeline_id: 'nan', max_score: Infinity });
+      const anomaly = anomalyRow(t0, { id: 'a-nan', pipeline_id: 'nan', score: NaN, incident_id: 'inc-nan' });
       await store.save({ anomalies: [anomaly], incidents: [incident], insights: [] });
       expect(await store.getAnomaly('a-nan')).toEqual(anomaly);
       const incidents = await store.listIncidents({ limit: 10, offset: 0, pipeline_id: 'nan' });
@@ -200,18 +187,7 @@ for (const backend of await storeBackends('anomaly_store')) {
     it('saves repeats in one batch as saving them one by one would', async () => {
       const store = new SqlAnomalyStore(sql);
       const t0 = Date.parse('2026-03-02T10:00:00Z');
-      const opened = {
-        id: 'inc-r1',
-        pipeline_id: 'q',
-        kind: 'execution',
-        status: 'open' as const,
-        opened_at: t0,
-        last_seen_at: t0,
-        resolved_at: null,
-        anomaly_count: 1,
-        max_score: 0.7,
-        title: 'slow runs',
-      };
+      const opened = incidentRow(t0, { id: 'inc-r1', pipeline_id: 'q', max_score: 0.7, title: 'slow runs' });
       const resolved = {
         ...opened,
         status: 'resolved' as const,
@@ -227,21 +203,17 @@ for (const backend of await storeBackends('anomaly_store')) {
         last_seen_at: t0 + 6_000,
         title: 'again',
       };
-      const anomaly = {
+      const anomaly = anomalyRow(t0, {
         id: 'a-r1',
-        kind: 'execution',
         pipeline_id: 'q',
         execution_id: 'x9',
-        metric: null,
-        detected_at: t0,
         score: 0.7,
         reasons: ['slow'],
         algorithm: 'streaming',
-        model_version: null,
         contributions: {},
         inputs: { duration_seconds: 99.5 },
         incident_id: 'inc-r1',
-      };
+      });
       const insight = {
         id: 'i-r1',
         insight_type: 'anomaly' as const,
