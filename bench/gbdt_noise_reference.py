@@ -14,10 +14,9 @@ import os
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 
-from gbdt_reference import hgb_model, xgboost_model  # noqa: E402
+from gbdt_reference import hgb_model, load_split, xgboost_model  # noqa: E402
 
 
 def aucs(make, x, y, x_test, y_test, drop_rows):
@@ -41,13 +40,7 @@ def main() -> None:
     with open(args.manifest, encoding="utf-8") as f:
         manifest = json.load(f)
     for entry in manifest:
-        train = pd.read_csv(entry["train"])
-        test = pd.read_csv(entry["test"])
-        label = entry["label"]
-        x = train.drop(columns=[label]).to_numpy(dtype=np.float64)
-        y = train[label].to_numpy(dtype=np.int64)
-        x_test = test.drop(columns=[label]).to_numpy(dtype=np.float64)
-        y_test = test[label].to_numpy(dtype=np.int64)
+        x, y, x_test, y_test = load_split(entry)
         drops = entry["drop_rows"]
         prior = xgboost_model().set_params(base_score=float(y.mean())).fit(x, y)
         result = {

@@ -78,6 +78,18 @@ def calibrated_brier(x, y, x_test, y_test, cut):
     return out
 
 
+def load_split(entry):
+    """The prepared set's train and test rows: (x, y, x_test, y_test), the label column left out of x."""
+    train = pd.read_csv(entry["train"])
+    test = pd.read_csv(entry["test"])
+    label = entry["label"]
+    x = train.drop(columns=[label]).to_numpy(dtype=np.float64)
+    y = train[label].to_numpy(dtype=np.int64)
+    x_test = test.drop(columns=[label]).to_numpy(dtype=np.float64)
+    y_test = test[label].to_numpy(dtype=np.int64)
+    return x, y, x_test, y_test
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--manifest", required=True)
@@ -86,13 +98,7 @@ def main() -> None:
     with open(args.manifest, encoding="utf-8") as f:
         manifest = json.load(f)
     for entry in manifest:
-        train = pd.read_csv(entry["train"])
-        test = pd.read_csv(entry["test"])
-        label = entry["label"]
-        x = train.drop(columns=[label]).to_numpy(dtype=np.float64)
-        y = train[label].to_numpy(dtype=np.int64)
-        x_test = test.drop(columns=[label]).to_numpy(dtype=np.float64)
-        y_test = test[label].to_numpy(dtype=np.int64)
+        x, y, x_test, y_test = load_split(entry)
         xg, xg_time = timed_fit(xgboost_model, x, y, args.repeats)
         hg, hg_time = timed_fit(hgb_model, x, y, args.repeats)
         result = {
