@@ -1,4 +1,4 @@
-import { contributions, createMatrix, leafOf, type GbdtModel } from '../ml/index.js';
+import { contributions, createMatrix, goesLeft, leafOf, type GbdtModel } from '../ml/index.js';
 
 /** Trees with more splits than this key their patterns by strings (a 31-bit mask holds the rest). */
 const MASK_BITS = 30;
@@ -124,7 +124,7 @@ export class ContributionCache {
     return slot;
   }
 
-  /** The row's direction at every split of tree `t` (bit i set = left), by the rule `leafOf` follows. */
+  /** The row's direction at every split of tree `t` (bit i set = left, by `goesLeft`). */
   private mask(t: number): number {
     const { splitFeature, threshold, defaultLeft, row } = this;
     const from = this.splitStart[t];
@@ -132,7 +132,7 @@ export class ContributionCache {
     let mask = 0;
     for (let i = 0; i < n; i++) {
       const v = row[splitFeature[from + i]];
-      if (v <= threshold[from + i] || (v !== v && defaultLeft[from + i] === 1)) mask |= 1 << i;
+      if (goesLeft(v, threshold[from + i], defaultLeft[from + i])) mask |= 1 << i;
     }
     return mask;
   }
@@ -142,7 +142,7 @@ export class ContributionCache {
     let key = '';
     for (let i = this.splitStart[t]; i < this.splitStart[t + 1]; i++) {
       const v = row[splitFeature[i]];
-      key += v <= threshold[i] || (v !== v && defaultLeft[i] === 1) ? '1' : '0';
+      key += goesLeft(v, threshold[i], defaultLeft[i]) ? '1' : '0';
     }
     return key;
   }

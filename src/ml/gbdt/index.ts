@@ -2,7 +2,7 @@
 export { GBDT_PARAMS, resolveGbdtParams, type GbdtParams } from './params.js';
 export type { GbdtModel } from './model.js';
 export type { Tree } from './tree.js';
-export { leafOf } from './tree.js';
+export { goesLeft, leafOf } from './tree.js';
 export { trainGbdt, type LabelledSet, type TrainOptions } from './booster.js';
 export { predict, predictRaw } from './predict.js';
 export { contributions, expectedRaw } from './shap.js';

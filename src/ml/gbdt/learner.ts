@@ -43,7 +43,7 @@ export class TreeLearner {
   private rootCounts: Float64Array | null = null;
   private packed: PackedBins | null = null;
   /** The rules of the tree being grown (its hessian floor; see `treeRules`). */
-  private treeRules: SplitRules;
+  private rulesNow: SplitRules;
 
   constructor(
     private readonly mapper: BinMapper,
@@ -61,7 +61,7 @@ export class TreeLearner {
     this.leafValue = new Float64Array(L);
     this.leafCover = new Float64Array(L);
     this.orderedGh = new Float64Array(2 * numRows);
-    this.treeRules = rules;
+    this.rulesNow = rules;
   }
 
   /**
@@ -77,7 +77,7 @@ export class TreeLearner {
     this.free.length = 0;
     for (let i = this.rules.numLeaves - 1; i >= 0; i--) this.free.push(i);
     sumRows(gh, bag, bagSize, this.sumGrad, this.sumHess);
-    this.treeRules = treeRules(rules, this.sumHess[0] / bagSize);
+    this.rulesNow = treeRules(rules, this.sumHess[0] / bagSize);
     this.splits[0].feature = -1;
     if (this.canSplit(0)) {
       this.histOf[0] = this.buildFor(0, gh);
@@ -151,7 +151,7 @@ export class TreeLearner {
     const { rules } = this;
     return (
       this.partition.count[leaf] >= 2 * rules.minSamplesLeaf &&
-      this.sumHess[leaf] >= 2 * this.treeRules.minChildWeight &&
+      this.sumHess[leaf] >= 2 * this.rulesNow.minChildWeight &&
       (rules.maxDepth < 0 || this.builder.leafDepth[leaf] < rules.maxDepth)
     );
   }
@@ -191,7 +191,7 @@ export class TreeLearner {
       this.sumGrad[leaf],
       this.sumHess[leaf],
       this.partition.count[leaf],
-      this.treeRules,
+      this.rulesNow,
     );
   }
 }

@@ -1,7 +1,7 @@
 import type { Matrix } from '../matrix.js';
 import type { GbdtModel } from './model.js';
 import { assertPredictInput } from './predict.js';
-import { expectedValue, treeDepth, type Tree } from './tree.js';
+import { expectedValue, goesLeft, treeDepth, type Tree } from './tree.js';
 
 /**
  * Exact TreeSHAP, path-dependent variant (Lundberg, Erion & Lee 2018, algorithm 2). The path of
@@ -86,7 +86,7 @@ function recurse(
   }
   const f = tree.splitFeature[node];
   const value = data[rowOff + f];
-  const left = value <= tree.threshold[node] || (value !== value && tree.defaultLeft[node] === 1);
+  const left = goesLeft(value, tree.threshold[node], tree.defaultLeft[node]);
   const hot = left ? tree.leftChild[node] : tree.rightChild[node];
   const cold = left ? tree.rightChild[node] : tree.leftChild[node];
   // A feature already on the path is taken off and re-entered with its fractions multiplied through.

@@ -21,6 +21,14 @@ export interface Tree {
   readonly leafCover: Float64Array;
 }
 
+/**
+ * The split rule: a value goes left when it is at or below the split's threshold, or when it is
+ * missing (NaN) and the split sends missing values left (`defaultLeft` 1).
+ */
+export function goesLeft(value: number, threshold: number, defaultLeft: number): boolean {
+  return value <= threshold || (value !== value && defaultLeft === 1);
+}
+
 /** The leaf that the row starting at `data[off]` (row-major) falls into. */
 export function leafOf(tree: Tree, data: Float64Array, off: number): number {
   if (tree.numLeaves === 1) return 0;
@@ -28,7 +36,7 @@ export function leafOf(tree: Tree, data: Float64Array, off: number): number {
   let node = 0;
   while (node >= 0) {
     const v = data[off + splitFeature[node]];
-    node = v <= threshold[node] || (v !== v && defaultLeft[node] === 1) ? leftChild[node] : rightChild[node];
+    node = goesLeft(v, threshold[node], defaultLeft[node]) ? leftChild[node] : rightChild[node];
   }
   return ~node;
 }
