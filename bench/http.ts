@@ -3,16 +3,28 @@
  * to a do-nothing Fastify route, on PGlite and on the server PostgreSQL, using wrk (Debian package) as a
  * second process on loopback. Needs `npm run build` first (the service runs from dist/ as users run it).
  *
- *   npx tsx bench/http.ts [--seconds 10] [--connections 64] [--rows all|single|batch]
+ *   npx tsx bench/http.ts [--seconds 10] [--rounds 3] [--connections 64] [--rows all|single|batch]
  *     [--backends pglite,postgres] [--postgres postgres://postgres@127.0.0.1:5432/postgres]
+ *     [--trees DIR[,DIR…]]
  *
- * `--rows single` runs only the yardstick and the single-event rows, `--rows batch` only the batch rows.
- * Each run uses a fresh data folder (and, for the server, a fresh database). Prints one markdown table.
+ * Single-event rows alternate with the yardstick in one run (Y A Y A … Y, `--rounds` rounds of
+ * `--seconds` each, the same wrk settings for both), and each round's share is its rate over the mean of
+ * the two yardstick rounds around it: on a shared machine the yardstick alone moves by 2× within half an
+ * hour, so a share against one yardstick run measured minutes earlier says little. CPU per request
+ * (process CPU, all threads, over requests served; for PostgreSQL also the database backends' CPU) is
+ * given for both, and is less sensitive to the load than rates. `--trees` names built checkouts whose
+ * services take turns within each round (Y A B Y A B … Y), for a before/after comparison in one run;
+ * default the checkout this file is in. After each ingest round the service is left to put what it
+ * acknowledged into the database before the next round starts.
+ *
+ * `--rows single` runs only the yardstick and the single-event rows, `--rows batch` only the batch rows
+ * (one run per backend, no yardstick). Each service gets a fresh data folder (and, for the server, a
+ * fresh database). Prints the load average, one markdown table of every round and a summary table.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import pg from 'pg';
 import { ingestRecord } from './ingest-records.js';
 
@@ -21,15 +33,20 @@ const arg = (name: string, fallback: string): string => {
   return i < 0 ? fallback : String(process.argv[i + 1]);
 };
 const seconds = Number(arg('seconds', '10'));
+const rounds = Number(arg('rounds', '3'));
 const connections = Number(arg('connections', '64'));
 const adminUrl = arg('postgres', 'postgres://postgres@127.0.0.1:5432/postgres');
 const rowsWanted = arg('rows', 'all');
 if (!['all', 'single', 'batch'].includes(rowsWanted))
   throw new Error(`--rows all|single|batch, not ${rowsWanted}`);
+if (!(rounds >= 1)) throw new Error(`--rounds must be at least 1, not ${rounds}`);
 const backends = arg('backends', 'pglite,postgres').split(',');
 const wantSingle = rowsWanted !== 'batch';
 const wantBatch = rowsWanted !== 'single';
 const root = new URL('..', import.meta.url).pathname;
+const trees = arg('trees', root)
+  .split(',')
+  .map((dir) => resolve(dir));
 const work = mkdtempSync(join(tmpdir(), 'flexiroaster-bench-http-'));
 
 const record = ingestRecord;
@@ -58,13 +75,20 @@ interface WrkResult {
   errors: number;
   /** CPU time of the server process (all its threads) per answer, µs. */
   cpuUsPerAnswer: number;
+  /** CPU time of the database server's backends for this service per answer, µs (PostgreSQL only). */
+  dbCpuUsPerAnswer: number | null;
   /** Share of the machine's CPU time that was busy during the run (wrk, server, database, others). */
   machineBusy: number;
 }
 
-/** utime + stime of a process, all threads, in clock ticks (100 per second on Linux). */
+/** utime + stime of a process, all threads, in clock ticks (100 per second on Linux); 0 once it is gone. */
 function processTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
@@ -76,14 +100,28 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - cpu[3] - cpu[4], total };
 }
 
-function runWrk(url: string, script: string, serverPid: number, conns = connections): WrkResult {
-  const ticks0 = processTicks(serverPid);
+/** A server under test: where to send, which process to charge, and how to let it settle. */
+interface Target {
+  label: string;
+  url: string;
+  pid: number;
+  /** PostgreSQL backend pids serving this service, read at the start of each run. */
+  dbPids?: () => Promise<number[]>;
+  /** Resolves once the server has finished the work the last run left behind. */
+  settle: () => Promise<void>;
+}
+
+async function runWrk(target: Target, script: string, conns = connections, secs = seconds) {
+  const dbPids = (await target.dbPids?.()) ?? [];
+  const ticks0 = processTicks(target.pid);
+  const db0 = dbPids.reduce((a, pid) => a + processTicks(pid), 0);
   const machine0 = machineTicks();
-  const out = spawnSync('wrk', ['-t2', `-c${conns}`, `-d${seconds}s`, '--latency', '-s', script, url], {
+  const out = spawnSync('wrk', ['-t2', `-c${conns}`, `-d${secs}s`, '--latency', '-s', script, target.url], {
     encoding: 'utf8',
   });
   if (out.status !== 0) throw new Error(`wrk failed: ${out.stderr}`);
-  const cpuSeconds = (processTicks(serverPid) - ticks0) / 100;
+  const cpuSeconds = (processTicks(target.pid) - ticks0) / 100;
+  const dbSeconds = (dbPids.reduce((a, pid) => a + processTicks(pid), 0) - db0) / 100;
   const machine1 = machineTicks();
   const machineBusy = (machine1.busy - machine0.busy) / (machine1.total - machine0.total);
   const text = out.stdout;
@@ -96,13 +134,17 @@ function runWrk(url: string, script: string, serverPid: number, conns = connecti
   const sockErr = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
   const errors = non2xx + (sockErr ? sockErr.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
   const cpuUsPerAnswer = (1e6 * cpuSeconds) / total;
-  return { rps, answered, p50, p99, errors, cpuUsPerAnswer, machineBusy };
+  const dbCpuUsPerAnswer = target.dbPids ? (1e6 * dbSeconds) / total : null;
+  await target.settle();
+  return { rps, answered, p50, p99, errors, cpuUsPerAnswer, dbCpuUsPerAnswer, machineBusy } as WrkResult;
 }
 
 function pidOf(proc: ChildProcess): number {
   if (proc.pid === undefined) throw new Error('server process did not start');
   return proc.pid;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitReady(url: string): Promise<void> {
   const deadline = Date.now() + 120_000;
@@ -112,9 +154,32 @@ async function waitReady(url: string): Promise<void> {
     } catch {
       // not yet
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`${url} not ready`);
+}
+
+/** Waits (at most 60 s) until the process uses under 5% of a core over 300 ms. */
+async function quiet(pid: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const t0 = processTicks(pid);
+    await sleep(300);
+    if (processTicks(pid) - t0 <= 1.5) return;
+  }
+}
+
+/** Waits until the service holds no acknowledged event outside the database, then until it is quiet. */
+async function settleService(port: number, pid: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const status = (await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()) as {
+      store?: { pendingEvents?: number };
+    };
+    if ((status.store?.pendingEvents ?? 0) === 0) break;
+    await sleep(200);
+  }
+  await quiet(pid);
 }
 
 async function stop(proc: ChildProcess): Promise<void> {
@@ -124,7 +189,7 @@ async function stop(proc: ChildProcess): Promise<void> {
   await done;
 }
 
-async function startService(port: number, extra: string[]): Promise<ChildProcess> {
+async function startService(tree: string, port: number, extra: string[]): Promise<ChildProcess> {
   const dataDir = mkdtempSync(join(work, 'data-'));
   const proc = spawn(
     process.execPath,
@@ -140,7 +205,7 @@ async function startService(port: number, extra: string[]): Promise<ChildProcess
       'warn',
       ...extra,
     ],
-    { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+    { cwd: tree, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   try {
     await waitReady(`http://127.0.0.1:${port}/readyz`);
@@ -152,69 +217,179 @@ async function startService(port: number, extra: string[]): Promise<ChildProcess
   return proc;
 }
 
-async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `bench_http_${process.pid}`;
+/** A fresh database per service; dropped at the end. */
+async function withDatabases<T>(count: number, fn: (urls: string[]) => Promise<T>): Promise<T> {
+  const names = Array.from({ length: count }, (_, i) => `bench_http_${process.pid}_${i}`);
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
   try {
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    return await fn(url.toString());
+    for (const name of names) {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${name}`);
+    }
+    return await fn(
+      names.map((name) => {
+        const url = new URL(adminUrl);
+        url.pathname = `/${name}`;
+        return url.toString();
+      }),
+    );
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   }
 }
 
+/** The pids of the PostgreSQL backends connected to `database` (the server runs on this machine). */
+async function backendPids(database: string): Promise<number[]> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const res = await admin.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [database],
+    );
+    return res.rows.map((r) => r.pid);
+  } finally {
+    await admin.end();
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const cpuCell = (r: WrkResult) =>
+  r.dbCpuUsPerAnswer === null
+    ? String(Math.round(r.cpuUsPerAnswer))
+    : `${Math.round(r.cpuUsPerAnswer)} + db ${Math.round(r.dbCpuUsPerAnswer)}`;
 const rows: string[] = [];
 const row = (what: string, r: WrkResult, unit: number, note: string) =>
   rows.push(
-    `| ${what} | ${Math.round(r.rps * unit).toLocaleString('en-US')} | ${Math.round(r.rps).toLocaleString('en-US')} | ${Math.round(r.answered).toLocaleString('en-US')} | ${r.p50} | ${r.p99} | ${r.errors} | ${Math.round(r.cpuUsPerAnswer)} | ${Math.round(100 * r.machineBusy)}% | ${note} |`,
+    `| ${what} | ${fmt(r.rps * unit)} | ${fmt(r.rps)} | ${fmt(r.answered)} | ${r.p50} | ${r.p99} | ${r.errors} | ${cpuCell(r)} | ${Math.round(100 * r.machineBusy)}% | ${note} |`,
   );
+const summary: string[] = [];
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const treeLabel = (tree: string) => (trees.length > 1 ? ` [${basename(tree)}]` : '');
 
-let noopResult: WrkResult | null = null;
+const load0 = loadavg();
+const started = new Date().toISOString().slice(11, 16);
+
+let noop: Target | null = null;
+let noopProc: ChildProcess | null = null;
 if (wantSingle) {
-  const noop = spawn(process.execPath, ['--import', 'tsx', 'bench/noop-server.ts', '18090'], {
+  noopProc = spawn(process.execPath, ['--import', 'tsx', 'bench/noop-server.ts', '18090'], {
     cwd: root,
     stdio: 'inherit',
   });
   await waitReady('http://127.0.0.1:18090/noop').catch(() => undefined);
-  await new Promise((r) => setTimeout(r, 500));
-  noopResult = runWrk('http://127.0.0.1:18090/noop', luaPost('noop', oneFile), pidOf(noop));
-  row('do-nothing Fastify route, one record per request', noopResult, 1, 'yardstick');
-  await stop(noop);
+  const noopPid = pidOf(noopProc);
+  noop = {
+    label: 'yardstick',
+    url: 'http://127.0.0.1:18090/noop',
+    pid: noopPid,
+    settle: () => quiet(noopPid),
+  };
+}
+
+/**
+ * Y A Y A … Y: each ingest round's share is over the mean of the yardstick rounds before and after it.
+ * A short unrecorded run first warms up every server (JIT, connection set-up).
+ */
+async function alternate(backend: string, services: Target[]): Promise<void> {
+  if (noop === null) return;
+  const oneScript = luaPost('one', oneFile);
+  const warmSeconds = Math.min(3, seconds);
+  for (const t of [noop, ...services]) await runWrk(t, oneScript, connections, warmSeconds);
+  const yard: WrkResult[] = [await runWrk(noop, oneScript)];
+  const ours: WrkResult[][] = services.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < services.length; i++) ours[i].push(await runWrk(services[i], oneScript));
+    yard.push(await runWrk(noop, oneScript));
+  }
+  for (let round = 0; round <= rounds; round++) {
+    row(`do-nothing Fastify route (${backend} run, round ${round})`, yard[round], 1, 'yardstick');
+    if (round === rounds) break;
+    const around = (yard[round].rps + yard[round + 1].rps) / 2;
+    for (let i = 0; i < services.length; i++) {
+      const r = ours[i][round];
+      const share = `${((100 * r.rps) / around).toFixed(0)}% of the yardstick rounds around it`;
+      row(`${backend}: single-event ingest${services[i].label} (round ${round + 1})`, r, 1, share);
+    }
+  }
+  const yardCpu = median(yard.map((r) => r.cpuUsPerAnswer));
+  for (let i = 0; i < services.length; i++) {
+    const shares = ours[i].map((r, k) => r.rps / ((yard[k].rps + yard[k + 1].rps) / 2));
+    const cpu = ours[i].map((r) => r.cpuUsPerAnswer + (r.dbCpuUsPerAnswer ?? 0));
+    summary.push(
+      `| ${backend}${services[i].label} | ${fmt(median(yard.map((r) => r.rps)))} | ${fmt(median(ours[i].map((r) => r.rps)))} | ` +
+        `${shares.map((s) => `${(100 * s).toFixed(0)}%`).join(', ')} | ${(100 * median(shares)).toFixed(0)}% | ` +
+        `${Math.round(yardCpu)} | ${Math.round(median(cpu))} | ${((100 * yardCpu) / median(cpu)).toFixed(0)}% |`,
+    );
+  }
 }
 
 for (const backend of (['pglite', 'postgres'] as const).filter((b) => backends.includes(b))) {
-  const run = async (extra: string[]) => {
-    const svc = await startService(18091, extra);
+  const run = async (databaseUrls: string[]) => {
+    const procs: ChildProcess[] = [];
     try {
-      const ingestUrl = 'http://127.0.0.1:18091/api/monitoring/ingest';
-      if (noopResult !== null) {
-        const single = runWrk(ingestUrl, luaPost('one', oneFile), pidOf(svc));
-        const share = `${((100 * single.rps) / noopResult.rps).toFixed(0)}% of do-nothing`;
-        row(`${backend}: single-event ingest`, single, 1, share);
+      const services: Target[] = [];
+      for (let i = 0; i < trees.length; i++) {
+        const port = 18091 + i;
+        const url = databaseUrls[i];
+        const proc = await startService(trees[i], port, url === undefined ? [] : ['--database-url', url]);
+        procs.push(proc);
+        const pid = pidOf(proc);
+        services.push({
+          label: treeLabel(trees[i]),
+          url: `http://127.0.0.1:${port}/api/monitoring/ingest`,
+          pid,
+          ...(url === undefined ? {} : { dbPids: () => backendPids(new URL(url).pathname.slice(1)) }),
+          settle: () => settleService(port, pid),
+        });
       }
+      await alternate(backend, services);
       if (wantBatch) {
-        const batch = runWrk(ingestUrl, luaPost('batch', batchFile), pidOf(svc), 8);
-        row(`${backend}: 1,000-event batches (8 connections)`, batch, 1000, 'events/s = requests/s × 1000');
+        for (const s of services) {
+          const batch = await runWrk(s, luaPost('batch', batchFile), 8);
+          row(
+            `${backend}: 1,000-event batches (8 connections)${s.label}`,
+            batch,
+            1000,
+            'events/s = requests/s × 1000',
+          );
+        }
       }
     } finally {
-      await stop(svc);
+      for (const proc of procs) await stop(proc);
     }
   };
   if (backend === 'pglite') await run([]);
-  else await withDatabase((url) => run(['--database-url', url]));
+  else await withDatabases(trees.length, run);
 }
+if (noopProc !== null) await stop(noopProc);
 
+const load1 = loadavg();
+const loads = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 console.log(
-  `wrk -t2, ${seconds} s per row, ${connections} connections unless noted; durable before the answer (journal fdatasync).`,
+  `${started}–${new Date().toISOString().slice(11, 16)} UTC, load average ${loads(load0)} → ${loads(load1)}; ` +
+    `trees: ${trees.join(', ')}`,
+);
+console.log(
+  `wrk -t2, ${seconds} s per row, ${connections} connections unless noted; durable before the answer (journal fdatasync).` +
+    (wantSingle ? ` Single-event: ${rounds} rounds alternating with the yardstick.` : ''),
 );
 console.log(
   '| what | accepted events/s | accepted requests/s | answers/s (incl. 503) | p50 | p99 | non-2xx | server CPU µs/answer | machine busy | note |',
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);
+if (summary.length > 0) {
+  console.log('');
+  console.log(
+    '| single-event | yardstick req/s (median) | ingest req/s (median) | share per round | median share | yardstick CPU µs/req | ingest CPU µs/req (incl. db) | yardstick CPU ÷ ingest CPU |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const s of summary) console.log(s);
+}
 rmSync(work, { recursive: true, force: true });
