@@ -58,6 +58,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     const events = await JournaledEventStore.open({
       ...tuning(options),
       flushBatchEvents: options.flushBatchEvents ?? (server ? 5000 : 2000),
+      // PGlite's worker and the server's flush worker (one connection) run the batches in the
+      // order sent, so the next can start while the answer to the last waits for this thread.
+      flushesInFlight: 2,
       sql: db,
       journalDir: join(start.dataDir, 'journal'),
       onClose: async () => {

@@ -142,7 +142,7 @@ for (const backend of await storeBackends('store_copy')) {
     });
 
     // Opens the file's own database (apart from the store's): seconds for a PGlite, more under load.
-    it('inserts only the rows past the checkpoint when part of a batch is already in', async () => {
+    it('inserts only the rows past the checkpoint when part of a batch is already in, and none when its predecessor is missing', async () => {
       const db: ClosableSqlClient = await env.sql();
       await env.reset();
       const journalId = 'copy-test-journal';
@@ -152,9 +152,9 @@ for (const backend of await storeBackends('store_copy')) {
       );
       // Sequence numbers 11..15: 11 and 12 are in already.
       const events = [1, 2, 3, 4, 5].map((n) => log(n, `tab\t${n}`, T0 + n));
-      const batch = toCopyBatch({ lines: events.map(serializeEvent), events, lastSeq: 15 });
+      const batch = toCopyBatch({ lines: events.map(serializeEvent), events, lastSeq: 15 }, 0);
       expect(await db.insertEvents(journalId, batch)).toBe(3);
-      const again = toCopyBatch({ lines: events.map(serializeEvent), events, lastSeq: 15 });
+      const again = toCopyBatch({ lines: events.map(serializeEvent), events, lastSeq: 15 }, 0);
       expect(await db.insertEvents(journalId, again)).toBe(0);
       const { rows } = await db.query<{ key: string }>('SELECT key FROM flexiroaster_ai.events ORDER BY id');
       expect(rows.map((r) => r.key)).toEqual(['l:p1:3', 'l:p1:4', 'l:p1:5']);
@@ -163,6 +163,16 @@ for (const backend of await storeBackends('store_copy')) {
         [journalId],
       );
       expect(cp.rows[0].seq).toBe(15);
+      // A batch whose predecessor (up to 18) is not in: refused, nothing inserted, checkpoint kept.
+      const later = [6, 7].map((n) => log(n, `later ${n}`, T0 + n));
+      const ahead = toCopyBatch({ lines: later.map(serializeEvent), events: later, lastSeq: 20 }, 18);
+      await expect(db.insertEvents(journalId, ahead)).rejects.toThrow(/checkpoint is at 15.*needs 18/);
+      const after = await db.query<{ n: number; seq: number }>(
+        `SELECT (SELECT count(*)::int FROM flexiroaster_ai.events) AS n,
+                (SELECT flushed_seq::int FROM flexiroaster_ai.journal_checkpoints WHERE journal_id = $1) AS seq`,
+        [journalId],
+      );
+      expect(after.rows[0]).toEqual({ n: 3, seq: 15 });
       await env.reset();
     }, 120_000);
   });

@@ -10,11 +10,20 @@ export interface FlusherOptions {
   /** First retry delay after a failed insert; doubles up to retryMaxMs. */
   retryBaseMs: number;
   retryMaxMs: number;
+  /**
+   * Most inserts sent and not yet answered. Above 1 the database may start the next batch while
+   * the answer to the previous one waits for this thread; hooks.insert must then refuse a batch whose
+   * predecessor is not in (CopyBatch.afterSeq). @default 1
+   */
+  inFlight?: number;
 }
 
 export interface FlusherHooks {
-  /** Inserts the batch and advances the checkpoint to batch.lastSeq, atomically. */
-  insert(batch: PendingBatch): Promise<void>;
+  /**
+   * Inserts the batch and advances the checkpoint to batch.lastSeq, atomically, if the checkpoint is
+   * at least `afterSeq` (the previous batch's last event); otherwise rejects and changes nothing.
+   */
+  insert(batch: PendingBatch, afterSeq: number): Promise<void>;
   /** Runs after a batch is in (journal segment clean-up); reports its own failures, never throws. */
   afterInsert(flushedSeq: number): Promise<void>;
   /** Reports an insert failure and the delay before the next attempt. */
@@ -30,9 +39,18 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+/** An insert sent and not yet handled, oldest first. */
+interface Sent {
+  batch: PendingBatch;
+  /** Settles with the insert's error, or null once it is in; never rejects. */
+  outcome: Promise<Error | null>;
+  done: boolean;
+}
+
 /**
- * Copies journaled events into the database in large batches, one insert in flight, retrying
- * failures with exponential backoff. The queue keeps a failed batch until it goes in.
+ * Copies journaled events into the database in large batches, up to `inFlight` inserts at a time
+ * (handled in the order sent), retrying failures with exponential backoff. The queue keeps a failed
+ * batch until it goes in; batches sent after it are dropped and sent again after it.
  */
 export class Flusher {
   private readonly work = new Signal();
@@ -44,6 +62,11 @@ export class Flusher {
   private running: Promise<void> | null = null;
   private failures = 0;
   private retryAtMs = 0;
+  private sent: Sent[] = [];
+  /** Last sequence number sent to the database (flushedSeq when nothing is in flight). */
+  private sentSeq: number;
+  private sentEvents = 0;
+  private readonly maxInFlight: number;
 
   /** Newest sequence number known to be in the database. */
   flushedSeq: number;
@@ -58,6 +81,8 @@ export class Flusher {
     flushedSeq: number,
   ) {
     this.flushedSeq = flushedSeq;
+    this.sentSeq = flushedSeq;
+    this.maxInFlight = Math.max(1, options.inFlight ?? 1);
   }
 
   /** Whether the last insert failed (and no later one has succeeded). */
@@ -79,8 +104,8 @@ export class Flusher {
    * one once a full batch is ready or someone waits for them.
    */
   wake(): void {
-    if (this.idle || this.queue.count >= this.options.batchEvents || this.waiters.length > 0)
-      this.work.notify();
+    const unsent = this.queue.count - this.sentEvents;
+    if (this.idle || unsent >= this.options.batchEvents || this.waiters.length > 0) this.work.notify();
   }
 
   /**
@@ -97,7 +122,7 @@ export class Flusher {
     });
   }
 
-  /** Stops after the insert in flight (if any); what is still queued stays in the journal. */
+  /** Stops after the inserts in flight (if any); what is still queued stays in the journal. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.work.notify();
@@ -109,27 +134,67 @@ export class Flusher {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      if (this.queue.count === 0) {
+      const unsent = this.queue.count - this.sentEvents;
+      const full = unsent >= this.options.batchEvents || (unsent > 0 && this.waiters.length > 0);
+      if (this.sent.length > 0) {
+        // A full batch goes out beside the ones in flight; anything less waits for the oldest answer.
+        if (full && this.sent.length < this.maxInFlight) this.send();
+        else if (this.sent[0].done) await this.handleOldest();
+        else await Promise.race([this.sent[0].outcome, this.work.wait()]);
+        continue;
+      }
+      if (unsent === 0) {
         this.idle = true;
         await this.work.wait();
         this.idle = false;
         continue;
       }
-      if (this.queue.count < this.options.batchEvents && this.waiters.length === 0) {
+      if (!full) {
         await this.work.wait(this.options.intervalMs);
         if (this.stopped) break;
       }
-      await this.flushOne(this.queue.peek(this.options.batchEvents));
+      this.send();
+    }
+    // Stopping: what is in flight still counts once answered.
+    while (this.sent.length > 0) {
+      await this.sent[0].outcome;
+      await this.handleOldest();
     }
   }
 
-  private async flushOne(batch: PendingBatch): Promise<void> {
-    try {
-      await this.hooks.insert(batch);
-    } catch (err) {
-      await this.failed(toError(err));
+  private send(): void {
+    const batch = this.queue.peek(this.options.batchEvents, this.sentSeq);
+    const entry: Sent = {
+      batch,
+      outcome: this.hooks.insert(batch, this.sentSeq).then(
+        () => null,
+        (err: unknown) => toError(err),
+      ),
+      done: false,
+    };
+    void entry.outcome.then(() => (entry.done = true));
+    this.sent.push(entry);
+    this.sentSeq = batch.lastSeq;
+    this.sentEvents += batch.lines.length;
+  }
+
+  /** Takes the oldest insert's answer (it has settled). */
+  private async handleOldest(): Promise<void> {
+    const entry = this.sent.shift() as Sent;
+    this.sentEvents -= entry.batch.lines.length;
+    const error = await entry.outcome;
+    if (error !== null) {
+      // Those sent after it are refused by the checkpoint (or went in after all, which the skip rule
+      // sees when they are sent again): wait for their answers, then start over after flushedSeq.
+      const later = this.sent;
+      this.sent = [];
+      this.sentEvents = 0;
+      this.sentSeq = this.flushedSeq;
+      await Promise.all(later.map((s) => s.outcome));
+      await this.failed(error);
       return;
     }
+    const batch = entry.batch;
     if (this.failures > 0) this.hooks.onRecovered(this.failures);
     this.failures = 0;
     this.lastError = null;
@@ -154,7 +219,7 @@ export class Flusher {
     const failFast = this.waiters.filter((w) => w.failFast);
     this.waiters = this.waiters.filter((w) => !w.failFast);
     for (const w of failFast) w.reject(this.unavailable());
-    await this.pause.wait(delay);
+    if (!this.stopped) await this.pause.wait(delay);
   }
 
   private unavailable(): StoreUnavailableError {

@@ -27,6 +27,12 @@ export interface JournaledEventStoreOptions {
   maxPendingEvents?: number;
   /** Most events per database insert. @default 5000 */
   flushBatchEvents?: number;
+  /**
+   * Most flush batches sent to the database and not yet answered. Above 1 the database must run
+   * one client's insertEvents calls in the order sent (PGlite's worker, the server's flush worker
+   * with its one connection); otherwise later batches are refused and retried. @default 1
+   */
+  flushesInFlight?: number;
   /** Wait this long for a full batch before inserting a partial one. @default 50 */
   flushIntervalMs?: number;
   /** First retry delay after a failed insert, doubling up to retryMaxMs. @default 100 */
@@ -96,9 +102,11 @@ export class JournaledEventStore implements EventStore {
         intervalMs: options.flushIntervalMs ?? 50,
         retryBaseMs: options.retryBaseMs ?? 100,
         retryMaxMs: options.retryMaxMs ?? 2000,
+        inFlight: options.flushesInFlight ?? 1,
       },
       {
-        insert: (batch) => options.sql.insertEvents(journalId, toCopyBatch(batch)).then(() => undefined),
+        insert: (batch, afterSeq) =>
+          options.sql.insertEvents(journalId, toCopyBatch(batch, afterSeq)).then(() => undefined),
         afterInsert: (seq) => this.cleanJournal(seq),
         onFailure: (error, attempt, retryInMs) =>
           this.notify({ type: 'flush:failed', error, attempt, retryInMs }),
@@ -303,7 +311,7 @@ async function replay(
   let flushed = checkpoint;
   while (queue.count > 0) {
     const batch: PendingBatch = queue.peek(batchEventsOf(options));
-    await options.sql.insertEvents(journalId, toCopyBatch(batch));
+    await options.sql.insertEvents(journalId, toCopyBatch(batch, flushed));
     queue.drop(batch.lastSeq);
     flushed = batch.lastSeq;
   }

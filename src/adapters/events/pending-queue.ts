@@ -51,14 +51,18 @@ export class PendingQueue {
     return this.size === 0 ? null : this.groups[this.head].durableAt;
   }
 
-  /** The oldest `max` waiting events, without removing them (a failed insert is retried). */
-  peek(max: number): PendingBatch {
+  /**
+   * The oldest `max` waiting events after sequence number `afterSeq` (all waiting ones by default),
+   * without removing them (a failed insert is retried; batches already sent are skipped).
+   */
+  peek(max: number, afterSeq = -Infinity): PendingBatch {
     const lines: string[] = [];
     const events: TelemetryEvent[] = [];
     let lastSeq = 0;
     for (let i = this.head; i < this.groups.length && lines.length < max; i++) {
       const group = this.groups[i];
-      const from = i === this.head ? this.headOffset : 0;
+      const from = Math.max(i === this.head ? this.headOffset : 0, afterSeq - group.firstSeq + 1);
+      if (from >= group.lines.length) continue;
       const to = Math.min(group.lines.length, from + max - lines.length);
       for (let j = from; j < to; j++) {
         lines.push(group.lines[j]);
