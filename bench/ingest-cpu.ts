@@ -2,7 +2,8 @@
  * CPU per 1,000-event batch through the real HTTP app in-process (app.inject: Fastify, JSON parse,
  * decode, journal with fdatasync, monitoring engine, every ingest listener) over PGlite or a server.
  * On a shared machine wall-clock rates move with the load; main-thread CPU time per batch (from
- * /proc, the PGlite worker excluded) is what to compare between two trees.
+ * /proc, the PGlite worker excluded) is what to compare between two trees. Each pass also prints
+ * how many events the database took meanwhile (the flush's rate while the main thread is busy).
  *
  *   npx tsx bench/ingest-cpu.ts [--batches 150] [--passes 3] [--database-url postgres://…]
  */
@@ -54,14 +55,17 @@ for (let pass = 0; pass < passes; pass++) {
   const main0 = mainThreadMs();
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
+  const flushed0 = t.store.events.stats().flushedEvents;
   await post(batches);
+  const flushed = t.store.events.stats().flushedEvents - flushed0;
   const main = mainThreadMs() - main0;
   const cpu = process.cpuUsage(cpu0);
   const wall = performance.now() - wall0;
   console.log(
     `pass ${pass}: main thread ${(main / batches).toFixed(1)} ms CPU/batch, whole process ` +
-      `${((cpu.user + cpu.system) / 1000 / batches).toFixed(1)} ms, wall ${(wall / batches).toFixed(1)} ms ` +
-      `(${t.store.events.health().pendingEvents} events waiting for the database)`,
+      `${((cpu.user + cpu.system) / 1000 / batches).toFixed(1)} ms, wall ${(wall / batches).toFixed(1)} ms; ` +
+      `database took ${Math.round(flushed / (wall / 1000))} events/s ` +
+      `(${t.store.events.health().pendingEvents} events waiting for it)`,
   );
 }
 await t.close();
