@@ -219,6 +219,42 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
       }, 60_000);
     }
 
+    it('keeps each source time to the millisecond whatever time zone the database writes in', async () => {
+      const id = '00000000-0000-4000-8000-00000000d7a1';
+      await withClient(env.db.url, async (c) => {
+        // New sessions (the consumer's, the walsender's) then write times with a +05:30 offset.
+        await c.query(`ALTER DATABASE "${env.db.name}" SET timezone = 'Asia/Kolkata'`);
+        const { rows } = await c.query<{ id: string }>('SELECT id FROM pipelines LIMIT 1');
+        await c.query(
+          `INSERT INTO executions (id, pipeline_id, status, started_at, completed_at)
+           VALUES ($1, $2, 'completed', '2026-11-29 03:15:12.123456+00', '2026-11-29 03:16:00.5+00')`,
+          [id, rows[0].id],
+        );
+      });
+      try {
+        const child = start(env);
+        const times = () =>
+          withClient(env.db.url, async (c) => {
+            const { rows } = await c.query<{ started: string; completed: string }>(
+              `SELECT payload->>'started_at' AS started, payload->>'completed_at' AS completed
+               FROM flexiroaster_ai.events WHERE key LIKE '%' || $1 ORDER BY id DESC LIMIT 1`,
+              [id],
+            );
+            return rows[0] ?? null;
+          });
+        const seen = await waitFor(async () => (await times()) !== null, 30_000);
+        child.proc.kill('SIGTERM');
+        await child.exited;
+        expect(seen).toBe(true);
+        expect(await times()).toEqual({
+          started: String(Date.UTC(2026, 10, 29, 3, 15, 12, 123)),
+          completed: String(Date.UTC(2026, 10, 29, 3, 16, 0, 500)),
+        });
+      } finally {
+        await withClient(env.db.url, (c) => c.query(`ALTER DATABASE "${env.db.name}" RESET timezone`));
+      }
+    }, 60_000);
+
     it('skips bad rows with a counted, logged reason and keeps going', async () => {
       await withClient(env.db.url, async (c) => {
         await c.query('ALTER TABLE executions DROP CONSTRAINT executions_status_check');

@@ -1,11 +1,12 @@
 import pg from 'pg';
-import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
+import { LogicalReplicationService, type Pgoutput } from 'pg-logical-replication';
 import { SOURCE_TABLES, type Row, type SourceTable } from '../../ingest/index.js';
 import type { SqlClient } from '../../ports/index.js';
 import { toError } from '../../shared/index.js';
 import type { RowApplier, TableRows } from './apply-rows.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { acknowledgeArgument } from './lsn.js';
+import { PgoutputRowsPlugin } from './pgoutput-rows.js';
 import type { RunControl } from './run-control.js';
 import { copyTables, type CopyPosition } from './snapshot-copy.js';
 import { qualified } from './tables.js';
@@ -239,7 +240,7 @@ export class ReplicationRunner {
       service.on('start', () => ctl.connected());
       service
         .subscribe(
-          new PgoutputPlugin({ protoVersion: 1, publicationNames: [o.publication] }),
+          new PgoutputRowsPlugin({ protoVersion: 1, publicationNames: [o.publication] }),
           o.slot,
           fromLsn ?? '0/0',
         )
