@@ -68,7 +68,8 @@ export class PgoutputRowsPlugin extends PgoutputPlugin {
         const size = buffer.readInt32BE(p);
         p += 4;
         if (p + size > buffer.length) throw new Error('unexpected end of message');
-        value = parsers[i](buffer.toString('utf8', p, (p += size)));
+        // No encoding named: UTF-8 straight, without Buffer's encoding look-up per value.
+        value = parsers[i](buffer.toString(undefined, p, (p += size)));
       } else return null;
       setColumn(row, relation.columns[i].name, value);
     }
