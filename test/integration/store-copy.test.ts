@@ -5,7 +5,6 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClosableSqlClient } from '../../src/adapters/index.js';
-import { encodeEventsCopy } from '../../src/adapters/events/copy-binary.js';
 import { toCopyBatch } from '../../src/adapters/events/sql/insert-batch.js';
 import { openStore, type Store } from '../../src/adapters/index.js';
 import type { LogEvent, TelemetryEvent } from '../../src/domain/index.js';
@@ -23,13 +22,6 @@ const log = (n: number, message: string, t = T0, pipeline = 'p1'): LogEvent => (
   stage_id: null,
   level: 'ERROR',
   message,
-});
-
-/** Journal events ending at sequence number `lastSeq`, as the pending queue hands them to a flush. */
-const pending = (events: TelemetryEvent[], lastSeq: number) => ({
-  copy: encodeEventsCopy(events, events.map(serializeEvent)),
-  rows: events.length,
-  lastSeq,
 });
 
 // Rows whose columns differ from what the JSON path derives from their own payload.
@@ -160,9 +152,9 @@ for (const backend of await storeBackends('store_copy')) {
       );
       // Sequence numbers 11..15: 11 and 12 are in already.
       const events = [1, 2, 3, 4, 5].map((n) => log(n, `tab\t${n}`, T0 + n));
-      const batch = toCopyBatch(pending(events, 15), 0);
+      const batch = toCopyBatch({ lines: events.map(serializeEvent), events, lastSeq: 15 }, 0);
       expect(await db.insertEvents(journalId, batch)).toBe(3);
-      const again = toCopyBatch(pending(events, 15), 0);
+      const again = toCopyBatch({ lines: events.map(serializeEvent), events, lastSeq: 15 }, 0);
       expect(await db.insertEvents(journalId, again)).toBe(0);
       const { rows } = await db.query<{ key: string }>('SELECT key FROM flexiroaster_ai.events ORDER BY id');
       expect(rows.map((r) => r.key)).toEqual(['l:p1:3', 'l:p1:4', 'l:p1:5']);
@@ -173,7 +165,7 @@ for (const backend of await storeBackends('store_copy')) {
       expect(cp.rows[0].seq).toBe(15);
       // A batch whose predecessor (up to 18) is not in: refused, nothing inserted, checkpoint kept.
       const later = [6, 7].map((n) => log(n, `later ${n}`, T0 + n));
-      const ahead = toCopyBatch(pending(later, 20), 18);
+      const ahead = toCopyBatch({ lines: later.map(serializeEvent), events: later, lastSeq: 20 }, 18);
       await expect(db.insertEvents(journalId, ahead)).rejects.toThrow(/checkpoint is at 15.*needs 18/);
       const after = await db.query<{ n: number; seq: number }>(
         `SELECT (SELECT count(*)::int FROM flexiroaster_ai.events) AS n,

@@ -87,37 +87,15 @@ export function roundHalfEven(x: number): number {
 
 /** The same COPY input without its first `skip` rows (a batch the database already has part of). */
 export function dropCopyRows(copy: Uint8Array, skip: number): Uint8Array {
-  return joinCopyRows([copyRows(copy, skip, Infinity)]);
-}
-
-/** The bytes of rows `from` to `to` (exclusive; fewer if the input ends first) of a COPY input. */
-export function copyRows(copy: Uint8Array, from: number, to: number): Uint8Array {
   const view = new DataView(copy.buffer, copy.byteOffset, copy.byteLength);
-  const start = skipRows(view, HEADER.length, from);
-  return copy.subarray(start, skipRows(view, start, to - from));
-}
-
-/** One COPY input of the rows in `parts` (copyRows slices), in its own transferable ArrayBuffer. */
-export function joinCopyRows(parts: readonly Uint8Array[]): Buffer {
-  let size = HEADER.length + 2;
-  for (const part of parts) size += part.byteLength;
-  const buf = Buffer.allocUnsafeSlow(size);
-  let at = HEADER.copy(buf, 0);
-  for (const part of parts) {
-    buf.set(part, at);
-    at += part.byteLength;
-  }
-  buf.writeInt16BE(-1, at);
-  return buf;
-}
-
-/** Offset `rows` rows past the row starting at `at`, or of the trailer if the input ends first. */
-function skipRows(view: DataView, at: number, rows: number): number {
-  for (let row = 0; row < rows; row++) {
+  let at = HEADER.length;
+  for (let row = 0; row < skip; row++) {
     const fields = view.getInt16(at);
-    if (fields === -1) break;
     at += 2;
     for (let f = 0; f < fields; f++) at += 4 + Math.max(0, view.getInt32(at));
   }
-  return at;
+  const out = new Uint8Array(HEADER.length + copy.byteLength - at);
+  out.set(copy.subarray(0, HEADER.length), 0);
+  out.set(copy.subarray(at), HEADER.length);
+  return out;
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { metric } from '../../../test/helpers/events.js';
-import { encodeEventsCopy } from './copy-binary.js';
 import { Flusher, type FlusherHooks } from './flusher.js';
 import { PendingQueue, type PendingBatch } from './pending-queue.js';
 import { serializeEvent } from './serialize.js';
@@ -70,7 +69,7 @@ function queueOf(n: number, group: number): PendingQueue {
   const q = new PendingQueue();
   for (let first = 1; first <= n; first += group) {
     const events = Array.from({ length: Math.min(group, n - first + 1) }, (_, i) => metric(first + i, 0));
-    q.push(first, events.length, encodeEventsCopy(events, events.map(serializeEvent)), 0);
+    q.push(first, events.map(serializeEvent), events, 0);
   }
   return q;
 }

@@ -175,13 +175,13 @@ export class Flusher {
     void entry.outcome.then(() => (entry.done = true));
     this.sent.push(entry);
     this.sentSeq = batch.lastSeq;
-    this.sentEvents += batch.rows;
+    this.sentEvents += batch.lines.length;
   }
 
   /** Takes the oldest insert's answer (it has settled). */
   private async handleOldest(): Promise<void> {
     const entry = this.sent.shift() as Sent;
-    this.sentEvents -= entry.batch.rows;
+    this.sentEvents -= entry.batch.lines.length;
     const error = await entry.outcome;
     if (error !== null) {
       // Those sent after it are refused by the checkpoint (or went in after all, which the skip rule
@@ -200,7 +200,7 @@ export class Flusher {
     this.lastError = null;
     this.queue.drop(batch.lastSeq);
     this.flushedSeq = batch.lastSeq;
-    this.flushedEvents += batch.rows;
+    this.flushedEvents += batch.lines.length;
     this.batches++;
     this.waiters = this.waiters.filter((w) => {
       if (w.seq > this.flushedSeq) return true;

@@ -10,7 +10,6 @@ import { Flusher } from './flusher.js';
 import { GroupCommitter } from './group-commit.js';
 import { safeNotify, type StoreNotice } from './notices.js';
 import { PendingQueue, type PendingBatch } from './pending-queue.js';
-import { encodeEventsCopy } from './copy-binary.js';
 import { serializeEvent } from './serialize.js';
 import { toCopyBatch, type EventsSqlClient } from './sql/insert-batch.js';
 import { pruneEvents } from './sql/prune-events.js';
@@ -150,8 +149,8 @@ export class JournaledEventStore implements EventStore {
     this.admit(events.length);
     const lines = new Array<string>(events.length);
     for (let i = 0; i < events.length; i++) lines[i] = serializeEvent(events[i]);
-    // The events ride along to durable(), which encodes the group's COPY rows from their key, kind
-    // and times (appended events are never modified afterwards).
+    // The events ride along to the flusher, which reads their key, kind and times for the columns
+    // (appended events are never modified afterwards).
     return this.committer.add(lines, events);
   }
 
@@ -275,7 +274,7 @@ export class JournaledEventStore implements EventStore {
     this.appended += lines.length;
     this.groups++;
     this.bytes += group.bytes;
-    this.queue.push(group.firstSeq, lines.length, encodeEventsCopy(events, lines), this.clock.now());
+    this.queue.push(group.firstSeq, lines, events, this.clock.now());
     this.flusher.wake();
   }
 
@@ -307,7 +306,7 @@ async function replay(
   for (const group of journal.groups) {
     // The journal holds only the texts; they were serializeEvent's output, so they parse back.
     const events = group.lines.map((line) => JSON.parse(line) as TelemetryEvent);
-    queue.push(group.firstSeq, group.lines.length, encodeEventsCopy(events, group.lines), 0);
+    queue.push(group.firstSeq, group.lines, events, 0);
   }
   let flushed = checkpoint;
   while (queue.count > 0) {

@@ -1,21 +1,18 @@
-import { copyRows, joinCopyRows } from './copy-binary.js';
+import type { TelemetryEvent } from '../../domain/index.js';
 
-/** Events durable in the journal but not yet in the database, oldest first, as one COPY input. */
+/** Events durable in the journal but not yet in the database, oldest first. */
 export interface PendingBatch {
-  /** encodeEventsCopy's output for these events, in sequence order, in its own ArrayBuffer. */
-  copy: Uint8Array;
-  rows: number;
+  /** JSON texts of the events (serializeEvent), in sequence order. */
+  lines: string[];
+  /** The same events as objects (lines[i] is events[i]'s text), for the database's columns. */
+  events: TelemetryEvent[];
   lastSeq: number;
 }
 
 interface Group {
   firstSeq: number;
-  rows: number;
-  /**
-   * The group's events as a COPY input (encodeEventsCopy), encoded once when it became durable: the
-   * queue holds bytes, not the events' objects and texts, which then die young.
-   */
-  copy: Uint8Array;
+  lines: readonly string[];
+  events: readonly TelemetryEvent[];
   /** Clock time the group became durable. */
   durableAt: number;
 }
@@ -36,12 +33,17 @@ export class PendingQueue {
   /** Sequence number of the newest event queued (or flushed), 0 if none ever was. */
   lastSeq = 0;
 
-  /** Queues a durable group of `rows` events whose COPY input is `copy` (not copied; never modified). */
-  push(firstSeq: number, rows: number, copy: Uint8Array, durableAt: number): void {
-    if (rows === 0) return;
-    this.groups.push({ firstSeq, rows, copy, durableAt });
-    this.size += rows;
-    this.lastSeq = firstSeq + rows - 1;
+  /** Queues a durable group; `events[i]` is the event `lines[i]` encodes (neither is copied). */
+  push(
+    firstSeq: number,
+    lines: readonly string[],
+    events: readonly TelemetryEvent[],
+    durableAt: number,
+  ): void {
+    if (lines.length === 0) return;
+    this.groups.push({ firstSeq, lines, events, durableAt });
+    this.size += lines.length;
+    this.lastSeq = firstSeq + lines.length - 1;
   }
 
   /** When the oldest waiting event became durable, or null when nothing waits. */
@@ -51,32 +53,33 @@ export class PendingQueue {
 
   /**
    * The oldest `max` waiting events after sequence number `afterSeq` (all waiting ones by default),
-   * without removing them (a failed insert is retried; batches already sent are skipped). The batch
-   * is a new buffer, so it can be moved to another thread while the queue keeps its groups.
+   * without removing them (a failed insert is retried; batches already sent are skipped).
    */
   peek(max: number, afterSeq = -Infinity): PendingBatch {
-    const parts: Uint8Array[] = [];
-    let rows = 0;
+    const lines: string[] = [];
+    const events: TelemetryEvent[] = [];
     let lastSeq = 0;
-    for (let i = this.head; i < this.groups.length && rows < max; i++) {
+    for (let i = this.head; i < this.groups.length && lines.length < max; i++) {
       const group = this.groups[i];
       const from = Math.max(i === this.head ? this.headOffset : 0, afterSeq - group.firstSeq + 1);
-      if (from >= group.rows) continue;
-      const to = Math.min(group.rows, from + max - rows);
-      parts.push(copyRows(group.copy, from, to));
-      rows += to - from;
+      if (from >= group.lines.length) continue;
+      const to = Math.min(group.lines.length, from + max - lines.length);
+      for (let j = from; j < to; j++) {
+        lines.push(group.lines[j]);
+        events.push(group.events[j]);
+      }
       lastSeq = group.firstSeq + to - 1;
     }
-    return { copy: joinCopyRows(parts), rows, lastSeq };
+    return { lines, events, lastSeq };
   }
 
   /** Drops every event up to and including `seq` (they are in the database now). */
   drop(seq: number): void {
     while (this.head < this.groups.length) {
       const group = this.groups[this.head];
-      const groupLast = group.firstSeq + group.rows - 1;
+      const groupLast = group.firstSeq + group.lines.length - 1;
       if (groupLast <= seq) {
-        this.size -= group.rows - this.headOffset;
+        this.size -= group.lines.length - this.headOffset;
         this.head++;
         this.headOffset = 0;
         continue;

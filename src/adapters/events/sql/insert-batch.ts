@@ -1,5 +1,5 @@
 import type { SqlClient } from '../../../ports/index.js';
-import { dropCopyRows, EVENTS_COPY_TARGET } from '../copy-binary.js';
+import { dropCopyRows, encodeEventsCopy, EVENTS_COPY_TARGET } from '../copy-binary.js';
 import type { PendingBatch } from '../pending-queue.js';
 
 /** A flush batch as the database takes it: one binary COPY input of consecutive journal events. */
@@ -13,7 +13,7 @@ export interface CopyBatch {
    */
   afterSeq: number;
   rows: number;
-  /** encodeEventsCopy's output for the batch's events (moved, not copied, into a worker thread). */
+  /** encodeEventsCopy's output for the batch (moved, not copied, into a PGlite worker). */
   copy: Uint8Array;
 }
 
@@ -45,9 +45,17 @@ export class FlushOrderError extends Error {
   }
 }
 
-/** The pending events as the CopyBatch that follows the one ending at `afterSeq`. */
+/**
+ * The pending events as a CopyBatch following the one that ended at `afterSeq` (the encoding runs
+ * wherever the caller is: the main thread).
+ */
 export function toCopyBatch(batch: PendingBatch, afterSeq: number): CopyBatch {
-  return { lastSeq: batch.lastSeq, afterSeq, rows: batch.rows, copy: batch.copy };
+  return {
+    lastSeq: batch.lastSeq,
+    afterSeq,
+    rows: batch.lines.length,
+    copy: encodeEventsCopy(batch.events, batch.lines),
+  };
 }
 
 /**
