@@ -27,3 +27,16 @@ it('hands out batches across group boundaries and drops what went in', () => {
   expect(q.oldestDurableAt()).toBeNull();
   expect(q.lastSeq).toBe(5);
 });
+
+it('skips what was already sent: the events after a sequence number, across and inside groups', () => {
+  const q = new PendingQueue();
+  q.push(1, ['a', 'b', 'c'], ev('a', 'b', 'c'), 100);
+  q.push(4, ['d', 'e', 'f'], ev('d', 'e', 'f'), 200);
+  q.drop(1);
+  expect(q.peek(2, 1)).toMatchObject({ lines: ['b', 'c'], lastSeq: 3 });
+  const second = q.peek(2, 3);
+  expect(second).toMatchObject({ lines: ['d', 'e'], lastSeq: 5 });
+  expect(keys(second.events)).toEqual(['d', 'e']);
+  expect(q.peek(10, 4)).toMatchObject({ lines: ['e', 'f'], lastSeq: 6 });
+  expect(q.peek(10, 6).lines).toEqual([]);
+});
