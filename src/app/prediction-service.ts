@@ -33,6 +33,7 @@ import type { AcceptedEvent } from './ingest-service.js';
 import { severityOf } from './anomaly-insights.js';
 import { PipelineContexts, type PredictionCatalog } from './prediction-context.js';
 import { ModelCache, type PredictionRegistry } from './prediction-models.js';
+import { predictionRow } from './prediction-rows.js';
 import { PreflightPlanner, RetrainSchedule, checkCron } from './prediction-schedule.js';
 import { durationDraft, failureDraft, storeTrainingSet } from './prediction-training.js';
 import {
@@ -572,45 +573,37 @@ export class PredictionService {
       durationShadows: { version: string; forecast: DurationForecast }[];
     },
   ): void {
-    const base = {
-      kind: e.kind,
-      pipeline_id: e.pipeline_id,
-      execution_id: e.execution_id,
-      features: e.features,
-      timeout_seconds: r.timeout,
-      predicted_at: e.predicted_at,
-      planned_at: e.planned_at,
-      outcome: null,
-      outcome_at: null,
-      actual_duration_seconds: null,
-    };
-    const row = (score: FailureScore, id: string, shadow: boolean): PredictionRow => ({
-      ...base,
-      id,
-      model_version: score.model_version,
-      model_type: score.model_type,
-      shadow,
-      failure_probability: score.failure_probability,
-      stage_risks: shadow ? stageRisks(score.failure_probability, r.stages) : e.stage_risks,
-      top_risk_factors: score.top_risk_factors,
-      duration_model_version: e.duration_model_version,
-      duration_forecast:
-        e.duration_forecast.expected_seconds === null ? null : (e.duration_forecast as DurationForecast),
-    });
-    const rows = [row(r.serving, e.id, false), ...r.shadows.map((s) => row(s, this.deps.newId(), true))];
-    for (const d of r.durationShadows) {
-      rows.push({
-        ...base,
-        id: this.deps.newId(),
-        model_version: null,
-        model_type: 'duration',
-        shadow: true,
-        failure_probability: e.failure_probability,
-        stage_risks: [],
-        top_risk_factors: [],
-        duration_model_version: d.version,
-        duration_forecast: d.forecast,
+    const failureRow = (score: FailureScore, id: string, shadow: boolean) =>
+      predictionRow(e, r.timeout, {
+        id,
+        model_version: score.model_version,
+        model_type: score.model_type,
+        shadow,
+        failure_probability: score.failure_probability,
+        stage_risks: shadow ? stageRisks(score.failure_probability, r.stages) : e.stage_risks,
+        top_risk_factors: score.top_risk_factors,
+        duration_model_version: e.duration_model_version,
+        duration_forecast:
+          e.duration_forecast.expected_seconds === null ? null : (e.duration_forecast as DurationForecast),
       });
+    const rows = [
+      failureRow(r.serving, e.id, false),
+      ...r.shadows.map((s) => failureRow(s, this.deps.newId(), true)),
+    ];
+    for (const d of r.durationShadows) {
+      rows.push(
+        predictionRow(e, r.timeout, {
+          id: this.deps.newId(),
+          model_version: null,
+          model_type: 'duration',
+          shadow: true,
+          failure_probability: e.failure_probability,
+          stage_risks: [],
+          top_risk_factors: [],
+          duration_model_version: d.version,
+          duration_forecast: d.forecast,
+        }),
+      );
     }
     this.writer.addRows(rows);
     if (e.alert && e.kind !== 'request' && e.pipeline_id !== null)
