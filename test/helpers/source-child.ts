@@ -1,7 +1,8 @@
 /**
  * Child process of the change-consumer crash tests: opens the store (STORE_DATA_DIR,
  * STORE_DATABASE_URL), runs the consumer (SOURCE_URL, SOURCE_MODE, SOURCE_SLOT) until killed or sent
- * SIGTERM, and prints `MODE m`, `REJECT table field` and `HEALTH json` lines on stdout.
+ * SIGTERM, and prints `MODE m`, `REJECT table field`, `HEALTH json` and `HEAP bytes` lines on stdout. With
+ * SOURCE_STALL_AFTER=n the sink never returns once n events have gone in (a store that stopped).
  */
 import { randomUUID } from 'node:crypto';
 import { openStore } from '../../src/adapters/index.js';
@@ -22,6 +23,8 @@ const ingest = new IngestService({
   clock,
   newId: randomUUID,
 });
+const stallAfter = Number(env.SOURCE_STALL_AFTER ?? Infinity);
+let taken = 0;
 const source = openSourceClient(env.SOURCE_URL ?? '');
 const consumer = createSourceConsumer({
   name: 'flexiroaster',
@@ -30,7 +33,11 @@ const consumer = createSourceConsumer({
   connectionString: env.SOURCE_URL ?? '',
   schema: 'public',
   store: store.sql,
-  sink: (events) => ingest.ingestEvents(events),
+  sink: async (events) => {
+    if (taken >= stallAfter) await new Promise(() => undefined);
+    taken += events.length;
+    return ingest.ingestEvents(events);
+  },
   clock,
   pollIntervalMs: Number(env.SOURCE_POLL_MS ?? 200),
   criticalTypes: parseCriticalTypes('input,transform,output'),
@@ -42,7 +49,10 @@ const consumer = createSourceConsumer({
   onError: (err) => process.stderr.write(`source error: ${err.message}\n`),
 });
 consumer.start();
-const timer = setInterval(() => process.stdout.write(`HEALTH ${JSON.stringify(consumer.health())}\n`), 200);
+const timer = setInterval(() => {
+  process.stdout.write(`HEALTH ${JSON.stringify(consumer.health())}\n`);
+  process.stdout.write(`HEAP ${process.memoryUsage().heapUsed}\n`);
+}, 200);
 process.once('SIGTERM', () => {
   clearInterval(timer);
   void consumer

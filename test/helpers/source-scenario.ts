@@ -62,6 +62,8 @@ export interface ConsumerChild {
   modes: string[];
   rejects: string[];
   lastHealth: { connected: boolean; lag_seconds: number; rejected: number } | null;
+  /** The child's JS heap in use, as last printed. */
+  heapUsed: number;
   exited: Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export function startConsumer(
     modes: [],
     rejects: [],
     lastHealth: null,
+    heapUsed: 0,
     exited: new Promise((resolve) => proc.once('exit', () => resolve())),
   };
   void (async () => {
@@ -95,6 +98,7 @@ export function startConsumer(
       const [word, ...rest] = line.split(' ');
       if (word === 'MODE') child.modes.push(rest[0]);
       else if (word === 'REJECT') child.rejects.push(rest.join(' '));
+      else if (word === 'HEAP') child.heapUsed = Number(rest[0]);
       else if (word === 'HEALTH')
         child.lastHealth = JSON.parse(rest.join(' ')) as ConsumerChild['lastHealth'];
     }

@@ -137,8 +137,10 @@ export class ReplicationRunner {
     const o = this.o;
     const service = new LogicalReplicationService(
       { connectionString: o.connectionString, application_name: 'flexiroaster-ai-replication' },
-      // The library's own acknowledgements would confirm changes not yet durable: off.
-      { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: true } },
+      // The library's own acknowledgements would confirm changes not yet durable: off. Its flow
+      // control (a queue and two awaits per message) is off too: messages come in order, at once,
+      // and the stream is paused here while the store is behind.
+      { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: false } },
     );
     this.service = service;
     const batchSize = o.batchSize ?? 5000;
@@ -189,20 +191,27 @@ export class ReplicationRunner {
             fail(err);
           }
         }));
-      // Starts writing the gathered rows and waits only for the write before it: the next batch is
-      // received while this one is written, and awaiting pauses the stream (backpressure from the
-      // store to the server) when the store is more than a batch behind.
-      const flushBehind = (): Promise<void> => {
+      // Starts writing the gathered rows and pauses the stream until the write before it is done
+      // (backpressure from the store to the server): the next batch is received while this one is
+      // written. Messages the connection already holds still arrive while paused and join the batch.
+      let paused = false;
+      const flushBehind = (): void => {
         const before = chain;
         void flush();
-        return before;
+        if (paused) return;
+        paused = true;
+        connectionStream(service)?.pause();
+        void before.then(() => {
+          paused = false;
+          connectionStream(service)?.resume();
+        });
       };
       const timer = setInterval(() => {
         if (pendingLsn !== null && ctl.now() - lastFlush >= flushMs) void flush();
       }, flushMs);
       timer.unref();
 
-      service.on('data', async (_lsn: string, msg: Pgoutput.Message) => {
+      service.on('data', (_lsn: string, msg: Pgoutput.Message) => {
         if (failure !== null) return;
         switch (msg.tag) {
           case 'begin':
@@ -216,14 +225,14 @@ export class ReplicationRunner {
             const list = pending.get(rel.name as SourceTable) ?? [];
             list.push(msg.new);
             pending.set(rel.name as SourceTable, list);
-            if (++pendingRows >= batchSize) await flushBehind();
+            if (++pendingRows >= batchSize && !paused) flushBehind();
             break;
           }
           case 'commit': {
             inTx = false;
             pendingLsn = msg.commitEndLsn;
             pendingCommitMs = Number(msg.commitTime) / 1000;
-            if (pendingRows >= batchSize || ctl.now() - lastFlush >= flushMs) await flushBehind();
+            if (!paused && (pendingRows >= batchSize || ctl.now() - lastFlush >= flushMs)) flushBehind();
             break;
           }
         }
@@ -231,7 +240,8 @@ export class ReplicationRunner {
       service.on('heartbeat', async (_lsn: string, _ts: number, shouldRespond: boolean) => {
         if (failure !== null) return;
         await chain;
-        if (pendingLsn === null && !inTx && queuedMessages(service) === 0) ctl.caughtUp(ctl.now());
+        // Every message before this keepalive has been handed over (no queue in between).
+        if (pendingLsn === null && !inTx) ctl.caughtUp(ctl.now());
         // Only positions whose rows are durable are confirmed; a keepalive's position may run
         // ahead of changes the server has not sent yet.
         if (shouldRespond && failure === null) await confirm(durableLsn);
@@ -260,11 +270,8 @@ export class ReplicationRunner {
   }
 }
 
-/**
- * Messages the library received but has not handed to us yet (flow control queues them while a batch
- * is written). Not public API; a heartbeat's position may be acknowledged only when this is 0.
- */
-function queuedMessages(service: LogicalReplicationService): number {
-  const queue = (service as unknown as { _messageQueue?: unknown[] })._messageQueue;
-  return Array.isArray(queue) ? queue.length : Number.POSITIVE_INFINITY;
+/** The replication connection's socket (not public API: the library pauses it the same way). */
+function connectionStream(service: LogicalReplicationService): { pause(): void; resume(): void } | undefined {
+  return (service as unknown as { _connection?: { stream?: { pause(): void; resume(): void } } })._connection
+    ?.stream;
 }
