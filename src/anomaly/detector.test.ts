@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../shared/index.js';
 import { buildBaselines, emptyBaselines } from './baseline.js';
-import { detect } from './detector.js';
+import { detect, isAnomalous } from './detector.js';
 import {
   emptyRecord,
   errorSignatures,
@@ -136,6 +136,49 @@ describe('hybrid detector', () => {
       (d) => d.is_anomaly && d.reasons.every((r) => r.startsWith('isolation forest')),
     );
     expect(forestOnly).toEqual([]);
+  });
+
+  it('isAnomalous answers what detect decides, with and without a model, baseline or rule', () => {
+    const rng = new SeededRng(11);
+    const record = (i: number) =>
+      emptyRecord({
+        pipeline_id: `p${i % 3}`,
+        time: 1_767_225_600_000 + i * 1_234_567,
+        duration_seconds: 60 * Math.exp(0.6 * rng.normal()),
+        data_volume_mb: i % 7 === 0 ? NaN : 500 + 150 * rng.normal(),
+        failure_count_1h: i % 5 === 0 ? Math.floor(6 * rng.next()) : NaN,
+        cpu_percent: 50 + 20 * rng.normal(),
+        memory_percent: 40 + 20 * rng.normal(),
+        retry_count: Math.floor(5 * rng.next()),
+        stage_errors: i % 9 === 0 ? ['timeout', 'oom', 'disk full'] : [],
+      });
+    const train = Array.from({ length: 200 }, (_, i) => recordFeatures(record(i)));
+    const baselines = buildBaselines(
+      train.map((features, i) => ({ pipeline_id: `p${i % 3}`, features })),
+      0,
+    );
+    const m = { model: trainAnomalyModel(train, new SeededRng(2)), version: 'v' };
+    const contexts = [
+      ctx(),
+      ctx({ baselines }),
+      ctx({ model: m }),
+      ctx({ model: m, baselines, threshold: 0.7 }),
+    ];
+    let flagged = 0;
+    for (let i = 0; i < 300; i++) {
+      const r = record(i);
+      const signatures = errorSignatures(r.stage_errors);
+      const row = recordFeatures(r, undefined, signatures);
+      for (const c of contexts) {
+        const full = { ...c, pipelineId: r.pipeline_id, signatures };
+        const verdict = detect(row, full).is_anomaly;
+        expect(isAnomalous(row, full)).toBe(verdict);
+        if (verdict) flagged++;
+      }
+    }
+    // Both answers occur, so agreement is not agreement on a constant.
+    expect(flagged).toBeGreaterThan(50);
+    expect(flagged).toBeLessThan(1000);
   });
 });
 

@@ -57,19 +57,13 @@ const ALL = FEATURES.map((_, i) => i);
  * an unseen pipeline: it falls back to the model's or the fleet's baseline, then to rules alone.
  */
 export function detect(row: Float64Array, ctx: DetectContext): Detection {
-  const chosen = chooseBaseline(ctx);
-  const hour = hourOfRow(row);
-  const model = ctx.model?.model ?? null;
-  const tolerances = ctx.pipelineId === null ? undefined : model?.tolerances[ctx.pipelineId];
-  const statsOf = (f: number) =>
-    chosen === null ? null : tolerated(statsAt(chosen.baseline, f, hour), tolerances, f);
-  const features = model?.features ?? ALL;
+  const w = weigh(row, ctx);
+  const { chosen, model, tolerances, statsOf, features, zs } = w;
   const reasons: string[] = [];
   const notes: string[] = [];
   const contributions: Partial<Record<FeatureName, number>> = {};
 
   let sumSq = 0;
-  const zs = features.map((f) => effectiveZ(statsOf(f), f, row[f]));
   zs.forEach((z, i) => {
     sumSq += z * z;
     const s = statsOf(features[i]);
@@ -79,26 +73,13 @@ export function detect(row: Float64Array, ctx: DetectContext): Detection {
   });
   zs.forEach((z, i) => (contributions[FEATURE_NAMES[features[i]]] = sumSq > 0 ? round4((z * z) / sumSq) : 0));
 
-  let score: number;
   if (model !== null) {
-    const forestScore = forestScoreOf(model, row);
-    const maxZ = zs.reduce((m, z) => Math.max(m, z), 0);
-    // Feedback may have raised this pipeline's bar for the forest (see feedbackForestBars).
-    const bar = ctx.pipelineId === null ? undefined : model.forestBars[ctx.pipelineId];
-    const calibration =
-      bar === undefined
-        ? model.calibration
-        : { ...model.calibration, threshold: Math.max(bar, model.calibration.threshold) };
-    const hybrid = calibrate(rawScore(forestScore, maxZ), calibration);
-    // A feature at |z| ≥ 3 is anomalous on its own, as without a model (calibration counts it).
-    score = Math.max(hybrid, zEvidence(maxZ));
-    if (hybrid >= (ctx.threshold ?? DEFAULT_THRESHOLD)) {
+    if (w.hybrid >= (ctx.threshold ?? DEFAULT_THRESHOLD)) {
       reasons.push(
-        `isolation forest: this combination of values is rare among the training runs (forest score ${fmt(forestScore)}, typical training run ${fmt(model.calibration.forestMedian)})`,
+        `isolation forest: this combination of values is rare among the training runs (forest score ${fmt(w.forestScore)}, typical training run ${fmt(model.calibration.forestMedian)})`,
       );
     }
   } else {
-    score = zEvidence(Math.max(0, ...zs));
     notes.push('no model trained yet: statistics and rules only');
   }
   if (chosen === null)
@@ -108,20 +89,63 @@ export function detect(row: Float64Array, ctx: DetectContext): Detection {
     notes.push(`feedback on false alarms widened this pipeline's normal range: ${widened.join(', ')}`);
   }
 
-  const hits = applyRules(row, statsOf, chosen?.scope ?? null, ctx.signatures);
-  for (const h of hits) reasons.push(h.reason);
-  score = Math.max(score, ruleFloor(hits.length));
+  for (const h of w.hits) reasons.push(h.reason);
   return {
-    is_anomaly: score >= (ctx.threshold ?? DEFAULT_THRESHOLD),
-    score: round4(score),
+    is_anomaly: w.score >= (ctx.threshold ?? DEFAULT_THRESHOLD),
+    score: round4(w.score),
     reasons,
     algorithm: model === null ? 'zscore_rules' : 'isolation_forest+zscore',
     model_version: ctx.model?.version ?? null,
     contributions,
-    rules_fired: hits.map((h) => h.rule),
+    rules_fired: w.hits.map((h) => h.rule),
     baseline: chosen?.scope ?? null,
     notes,
   };
+}
+
+/**
+ * detect's is_anomaly alone, from the same numbers, without the words, contributions and notes:
+ * online detection asks it of every finished run and builds the full answer for the few it flags.
+ */
+export function isAnomalous(row: Float64Array, ctx: DetectContext): boolean {
+  return weigh(row, ctx).score >= (ctx.threshold ?? DEFAULT_THRESHOLD);
+}
+
+/** The numbers a verdict rests on: each judged feature's z, the forest's and the rules' say, the score. */
+function weigh(row: Float64Array, ctx: DetectContext) {
+  const chosen = chooseBaseline(ctx);
+  const hour = hourOfRow(row);
+  const model = ctx.model?.model ?? null;
+  const tolerances = ctx.pipelineId === null ? undefined : model?.tolerances[ctx.pipelineId];
+  const statsOf = (f: number) =>
+    chosen === null ? null : tolerated(statsAt(chosen.baseline, f, hour), tolerances, f);
+  const features = model?.features ?? ALL;
+  const zs = new Array<number>(features.length);
+  let maxZ = 0;
+  for (let i = 0; i < features.length; i++) {
+    zs[i] = effectiveZ(statsOf(features[i]), features[i], row[features[i]]);
+    maxZ = Math.max(maxZ, zs[i]);
+  }
+  let score: number;
+  let forestScore = NaN;
+  let hybrid = NaN;
+  if (model !== null) {
+    forestScore = forestScoreOf(model, row);
+    // Feedback may have raised this pipeline's bar for the forest (see feedbackForestBars).
+    const bar = ctx.pipelineId === null ? undefined : model.forestBars[ctx.pipelineId];
+    const calibration =
+      bar === undefined
+        ? model.calibration
+        : { ...model.calibration, threshold: Math.max(bar, model.calibration.threshold) };
+    hybrid = calibrate(rawScore(forestScore, maxZ), calibration);
+    // A feature at |z| ≥ 3 is anomalous on its own, as without a model (calibration counts it).
+    score = Math.max(hybrid, zEvidence(maxZ));
+  } else {
+    score = zEvidence(maxZ);
+  }
+  const hits = applyRules(row, statsOf, chosen?.scope ?? null, ctx.signatures);
+  score = Math.max(score, ruleFloor(hits.length));
+  return { chosen, model, tolerances, statsOf, features, zs, forestScore, hybrid, hits, score };
 }
 
 // effectiveZ drops the sign for two-sided features; the reason says which way the value moved.

@@ -51,6 +51,7 @@ export { DEFAULT_THRESHOLD, Z_LIMIT, calibrate, rawScore, zEvidence, type Calibr
 export { RULES, type RuleName } from './rules.js';
 export {
   detect,
+  isAnomalous,
   type AnomalyAlgorithm,
   type DetectContext,
   type Detection,

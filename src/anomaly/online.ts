@@ -1,6 +1,6 @@
 import type { FaultLabels, IdentityDecision, TelemetryEvent } from '../domain/index.js';
 import type { BaselineSet } from './baseline.js';
-import { detect, type VersionedModel } from './detector.js';
+import { detect, isAnomalous, type VersionedModel } from './detector.js';
 import { errorSignatures, FEATURE_NAMES, recordFeatures, type AnomalyRecord } from './features.js';
 import { IncidentTracker, type AnomalyKind, type Incident, type IncidentOptions } from './incidents.js';
 import { MetricStreams, type MetricStreamOptions } from './metric-streams.js';
@@ -108,14 +108,16 @@ export class OnlineAnomalyDetector {
     const { model, baselines } = this.options.current();
     const signatures = errorSignatures(record.stage_errors);
     const row = recordFeatures(record, this.row, signatures);
-    const verdict = detect(row, { model, baselines, pipelineId: record.pipeline_id, signatures });
+    const context = { model, baselines, pipelineId: record.pipeline_id, signatures };
     const time = event.event_time;
-    if (!verdict.is_anomaly) {
+    // Most runs are normal: the verdict's words are built only for those flagged.
+    if (!isAnomalous(row, context)) {
       if (record.pipeline_id !== null) this.options.recent?.add(record.pipeline_id, row);
       const resolved = this.incidents.onNormalRun(event.pipeline_id, time);
       if (resolved.length === 0) return NONE;
       return { anomalies: [], incidents: resolved.map((incident) => ({ incident, opened: false })) };
     }
+    const verdict = detect(row, context);
     const inputs: Record<string, unknown> = {};
     FEATURE_NAMES.forEach((n, i) => (inputs[n] = Number.isFinite(row[i]) ? row[i] : null));
     inputs.stage_errors = record.stage_errors;

@@ -9,6 +9,7 @@ import {
   decodeAnomalyModel,
   detect,
   emptyBaselines,
+  isAnomalous,
   encodeAnomalyModel,
   errorSignatures,
   withFeedback,
@@ -165,9 +166,8 @@ export class AnomalyService {
       (p) => baselines.pipelines.get(p) ?? baselines.fleet,
     );
     const trained = { model, version: 'candidate' };
-    const flagged = features.filter(
-      (f, i) =>
-        detect(f, { model: trained, baselines, pipelineId: rows[i].pipeline_id, signatures: [] }).is_anomaly,
+    const flagged = features.filter((f, i) =>
+      isAnomalous(f, { model: trained, baselines, pipelineId: rows[i].pipeline_id, signatures: [] }),
     ).length;
     const times = rows.map((r) => r.time).filter((t): t is number => t !== null);
     // reduce, not Math.min(...times): a spread of 100k+ arguments overflows the stack.
