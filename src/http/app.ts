@@ -79,8 +79,10 @@ export async function buildApp(services: AppServices, options: HttpOptions): Pro
   app.setNotFoundHandler((request) => {
     throw new NotFoundError(`no route ${request.method} ${request.url.split('?')[0]}`);
   });
-  app.addHook('onRequest', authHook(options.apiKeys));
-  app.addHook('onResponse', async (request, reply) => {
+  const auth = authHook(options.apiKeys);
+  if (auth !== null) app.addHook('onRequest', auth);
+  // A callback hook, not an async one: no promise per request.
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration.observe(
       {
         method: request.method,
@@ -89,6 +91,7 @@ export async function buildApp(services: AppServices, options: HttpOptions): Pro
       },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   await app.register(swagger, {

@@ -15,12 +15,13 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 /**
  * Builds the onRequest hook enforcing API keys and scopes (CONVENTIONS.md). Keys are compared by
  * their SHA-256 digests in constant time, so neither content nor length leaks through timing.
- * With no keys configured every request passes (the service then listens on loopback only).
+ * With no keys configured every request passes (the service then listens on loopback only), so
+ * there is no hook: null.
  */
 export function authHook(keys: readonly ApiKey[]) {
+  if (keys.length === 0) return null;
   const table = keys.map((k) => ({ digest: digest(k.key), scopes: k.scopes }));
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (table.length === 0) return;
     const scope = request.routeOptions.config.scope ?? 'read';
     // The API docs are public so a browser can read them; the endpoints they describe are not.
     if (scope === 'open' || request.url.startsWith('/docs')) return;
