@@ -33,4 +33,33 @@ describe('IngestService listeners', () => {
     expect(seen).toEqual([[{ event: e, decision: 'new' }]]);
     expect(errors.map((err) => err.message)).toEqual(['listener down']);
   });
+
+  it('are told once for the callers whose appends became durable together, before any of them continues', async () => {
+    let release: () => void = () => undefined;
+    const durable = new Promise<void>((resolve) => (release = resolve));
+    const told: string[][] = [];
+    const service = new IngestService({
+      store: { append: () => durable } as unknown as EventStore,
+      live: { apply: () => 'new' },
+      clock: new FakeClock(),
+      newId: () => 'id',
+      listeners: [
+        (accepted) => told.push(accepted.map((a) => (a.event as { execution_id: string }).execution_id)),
+      ],
+    });
+    const one = (...ids: string[]) =>
+      service
+        .ingestEvents(ids.map((id) => execution({ execution_id: id })))
+        .then((changed) => ({ changed, toldBefore: told.length }));
+    const a = one('a');
+    const b = one('b', 'c');
+    expect(told).toEqual([]);
+    release();
+    expect(await a).toEqual({ changed: 1, toldBefore: 1 });
+    expect(await b).toEqual({ changed: 2, toldBefore: 1 });
+    expect(told).toEqual([['a', 'b', 'c']]);
+    // A later wave is told on its own.
+    await one('d');
+    expect(told).toEqual([['a', 'b', 'c'], ['d']]);
+  });
 });

@@ -38,8 +38,17 @@ export interface IngestResult {
  * The one path every source feeds: decode → durable append (group commit) → live engines.
  * An event is applied only after the store has made it durable, so what was acknowledged
  * survives a crash and what could not be kept was never counted.
+ *
+ * The listeners are told once per wave, not once per call: the callers whose appends became durable
+ * together (one journal group, e.g. many single-event requests) resume one after the other in the same
+ * microtask run, and the first to resume schedules one microtask that hands everything accepted by then
+ * to each listener. It runs before any of those callers continues, so a caller still finds the
+ * listeners' work done when its ingest call returns.
  */
 export class IngestService {
+  /** Accepted and applied, not yet told to the listeners; null when no telling is scheduled. */
+  private wave: AcceptedEvent[] | null = null;
+
   constructor(private readonly deps: IngestServiceDeps) {}
 
   /**
@@ -70,15 +79,28 @@ export class IngestService {
   /** Ingests events that are already decoded (demo fleet, change consumer, stream adapters). */
   async ingestEvents(events: readonly TelemetryEvent[]): Promise<number> {
     await this.deps.store.append(events);
-    const listeners = this.deps.listeners ?? [];
-    const accepted: AcceptedEvent[] = [];
+    const tell = (this.deps.listeners?.length ?? 0) > 0;
     let changed = 0;
     for (const event of events) {
       const decision = this.deps.live.apply(event);
       if (decision !== 'unchanged') changed++;
-      if (listeners.length > 0) accepted.push({ event, decision });
+      if (tell) this.joinWave({ event, decision });
     }
-    for (const listener of listeners) {
+    return changed;
+  }
+
+  private joinWave(accepted: AcceptedEvent): void {
+    if (this.wave === null) {
+      this.wave = [];
+      queueMicrotask(() => this.tellListeners());
+    }
+    this.wave.push(accepted);
+  }
+
+  private tellListeners(): void {
+    const accepted = this.wave ?? [];
+    this.wave = null;
+    for (const listener of this.deps.listeners ?? []) {
       try {
         listener(accepted);
       } catch (err) {
@@ -86,7 +108,6 @@ export class IngestService {
         this.deps.onListenerError?.(toError(err));
       }
     }
-    return changed;
   }
 
   private context() {
