@@ -89,14 +89,17 @@ export class IncidentTracker {
     return { incident: strip(incident), opened: true, resolved };
   }
 
-  /** A finished run judged normal: counts toward resolving the pipeline's execution incident. */
-  onNormalRun(pipelineId: string, time: number): Incident[] {
-    const resolved = this.expire(pipelineId, 'execution', time);
+  /**
+   * A finished run judged normal: counts toward resolving the pipeline's execution incident. Called
+   * for almost every run, so one key look-up, and no new array unless an incident is resolved.
+   */
+  onNormalRun(pipelineId: string, time: number): readonly Incident[] {
     const current = this.open.get(key(pipelineId, 'execution'));
-    if (current !== undefined && ++current.normalRuns >= this.resolveAfterNormal) {
-      resolved.push(this.resolve(current, time));
-    }
-    return resolved;
+    if (current === undefined) return NO_INCIDENTS;
+    if (time - current.last_seen_at >= this.resolveAfterMs)
+      return [this.resolve(current, current.last_seen_at + this.resolveAfterMs)];
+    if (++current.normalRuns >= this.resolveAfterNormal) return [this.resolve(current, time)];
+    return NO_INCIDENTS;
   }
 
   /** Resolves every incident quiet for resolveAfterMs at `now`. */
@@ -125,6 +128,8 @@ export class IncidentTracker {
     return { ...strip(i), status: 'resolved', resolved_at: at };
   }
 }
+
+const NO_INCIDENTS: readonly Incident[] = Object.freeze([]);
 
 function key(pipelineId: string, kind: AnomalyKind): string {
   return `${kind}\u0000${pipelineId}`;

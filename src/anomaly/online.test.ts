@@ -145,6 +145,18 @@ describe('IncidentTracker', () => {
     expect(late.resolved.map((i) => i.id)).toEqual(['id-4']);
     expect(late).toMatchObject({ opened: true, incident: { id: 'id-5' } });
   });
+
+  it('resolves a quiet execution incident at its expiry when the next run is normal, and only once', () => {
+    const t = new IncidentTracker({ newId: ids(), resolveAfterMs: 30 * MIN, resolveAfterNormalRuns: 3 });
+    t.onAnomaly({ pipeline_id: 'p', kind: 'execution', time: T0, score: 0.8, title: 'x' });
+    t.onAnomaly({ pipeline_id: 'p', kind: 'metric', time: T0, score: 0.8, title: 'y' });
+    expect(t.onNormalRun('p', T0 + 29 * MIN)).toEqual([]);
+    expect(t.onNormalRun('p', T0 + 45 * MIN)).toMatchObject([
+      { id: 'id-1', status: 'resolved', resolved_at: T0 + 30 * MIN },
+    ]);
+    expect(t.onNormalRun('p', T0 + 46 * MIN)).toEqual([]);
+    expect(t.openIncidents().map((i) => i.id)).toEqual(['id-2']);
+  });
 });
 
 describe('OnlineAnomalyDetector', () => {
