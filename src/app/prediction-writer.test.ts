@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type {
   EncodedPredictionRow,
+  EncodedPredictionRows,
   InsightRow,
   InsightStore,
   PredictionRow,
@@ -11,11 +12,13 @@ import type {
 import { AppError } from '../shared/index.js';
 import { PredictionWriter } from './prediction-writer.js';
 
+/** A write as the store saw it, its rows read back at the end of the write (as late as allowed). */
 type Batch = {
-  rows: readonly EncodedPredictionRow[];
+  rows: PredictionRow[];
   starts: readonly RunStart[];
   outcomes: readonly RunOutcome[];
 };
+type Handed = Omit<Batch, 'rows'> & { rows: EncodedPredictionRows };
 
 const row = (id: string): PredictionRow => ({
   id,
@@ -60,14 +63,15 @@ function fakeStores(opts: { hold?: boolean; failFirst?: boolean } = {}) {
       encoded++;
       return JSON.stringify(r) as EncodedPredictionRow;
     },
-    write: async (b: Batch) => {
+    write: async (b: Handed) => {
       if (opts.hold) await new Promise<void>((r) => waiting.push(r));
       if (failNext) {
         failNext = false;
         throw new Error('disk full');
       }
-      batches.push(b);
-      log.push(`write ${b.rows.length} rows, ${b.starts.length} starts, ${b.outcomes.length} outcomes`);
+      const rows = JSON.parse(`[${b.rows.joined(0, b.rows.count)}]`) as PredictionRow[];
+      batches.push({ ...b, rows });
+      log.push(`write ${rows.length} rows, ${b.starts.length} starts, ${b.outcomes.length} outcomes`);
     },
   } as unknown as PredictionStore;
   const insights = {
@@ -87,8 +91,7 @@ function fakeStores(opts: { hold?: boolean; failFirst?: boolean } = {}) {
 const settle = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 };
-const ids = (batches: readonly Batch[]) =>
-  batches.flatMap((b) => b.rows.map((r) => (JSON.parse(r) as PredictionRow).id));
+const ids = (batches: readonly Batch[]) => batches.flatMap((b) => b.rows.map((r) => r.id));
 
 describe('PredictionWriter', () => {
   it('writes in batches of batchSize, in arrival order, starts and outcomes with the last batch, insights after', async () => {
@@ -149,10 +152,16 @@ describe('PredictionWriter', () => {
     await first;
     expect(ids(s.batches)).toEqual(['a0', 'a1', 'a2']);
     expect(secondDone).toBe(false);
+    // The first write's buffer now takes the next rows while the second write is in flight.
+    w.addRows(rows('c', 4));
     await s.release();
     await second;
     expect(ids(s.batches)).toEqual(['a0', 'a1', 'a2', 'b0', 'b1']);
-    expect(w.counts()).toEqual({ pending: 0, written: 5, dropped: 0, failed: 0 });
+    const third = w.flush();
+    await s.release();
+    await third;
+    expect(ids(s.batches)).toEqual(['a0', 'a1', 'a2', 'b0', 'b1', 'c0', 'c1', 'c2', 'c3']);
+    expect(w.counts()).toEqual({ pending: 0, written: 9, dropped: 0, failed: 0 });
   });
 
   it('drops a whole prediction past capacity, counts it and reports it once at the next flush', async () => {
@@ -201,9 +210,7 @@ describe('PredictionWriter', () => {
     w.addRows(rows('b', 2)); // past capacity: dropped
     expect(s.encoded()).toBe(1);
     await w.flush();
-    expect(s.batches.flatMap((b) => b.rows.map((x) => JSON.parse(x) as PredictionRow))).toEqual([
-      { ...row('a'), failure_probability: 0.5 },
-    ]);
+    expect(s.batches.flatMap((b) => b.rows)).toEqual([{ ...row('a'), failure_probability: 0.5 }]);
   });
 
   it('reports and counts a failed write and goes on with the next batch', async () => {

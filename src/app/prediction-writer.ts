@@ -1,5 +1,4 @@
 import type {
-  EncodedPredictionRow,
   InsightRow,
   InsightStore,
   PredictionRow,
@@ -8,6 +7,7 @@ import type {
   RunStart,
 } from '../ports/index.js';
 import { AppError, toError } from '../shared/index.js';
+import { EncodedRowBuffer } from './encoded-rows.js';
 
 export interface PredictionWriterOptions {
   /**
@@ -37,14 +37,12 @@ export interface PredictionWriterStats {
 }
 
 interface Generation {
-  /** Encoded as they arrive: a string per row survives until the write, not the row's objects. */
-  rows: EncodedPredictionRow[];
+  /** Encoded as they arrive, their bytes kept off the JS heap until the write. */
+  rows: EncodedRowBuffer;
   starts: RunStart[];
   outcomes: RunOutcome[];
   insights: InsightRow[];
 }
-
-const empty = (): Generation => ({ rows: [], starts: [], outcomes: [], insights: [] });
 
 /**
  * Gathers predictions, run starts, outcomes and insights in memory and writes them off the request
@@ -55,7 +53,9 @@ const empty = (): Generation => ({ rows: [], starts: [], outcomes: [], insights:
  * `capacity` rows wait; more are dropped, counted and reported, never silently.
  */
 export class PredictionWriter {
-  private next: Generation = empty();
+  private next: Generation;
+  /** The rows' buffer of the last generation written, kept for the next one. */
+  private spare: EncodedRowBuffer | null = null;
   private chain: Promise<void> = Promise.resolve();
   /** The flush that will take `next`, while it has not started yet. */
   private queued: Promise<void> | null = null;
@@ -73,6 +73,7 @@ export class PredictionWriter {
   ) {
     this.batchSize = Math.max(1, options.batchSize ?? 1000);
     this.capacity = Math.max(1, options.capacity ?? 50_000);
+    this.next = this.generation();
   }
 
   /** Buffers one prediction's rows (kept or dropped together); a full batch starts a write. */
@@ -83,7 +84,7 @@ export class PredictionWriter {
       return;
     }
     for (const r of rows) this.next.rows.push(this.store.encode(r));
-    if (this.next.rows.length >= this.batchSize) void this.flush();
+    if (this.next.rows.count >= this.batchSize) void this.flush();
   }
 
   addStart(start: RunStart): void {
@@ -122,8 +123,8 @@ export class PredictionWriter {
       const run = this.chain.then(() => {
         this.queued = null;
         const g = this.next;
-        this.next = empty();
-        this.inFlight = g.rows.length;
+        this.next = this.generation();
+        this.inFlight = g.rows.count;
         return this.write(g);
       });
       this.queued = run;
@@ -133,13 +134,20 @@ export class PredictionWriter {
   }
 
   private pending(): number {
-    return this.next.rows.length + this.inFlight;
+    return this.next.rows.count + this.inFlight;
+  }
+
+  private generation(): Generation {
+    const rows = this.spare ?? new EncodedRowBuffer();
+    this.spare = null;
+    return { rows, starts: [], outcomes: [], insights: [] };
   }
 
   private async write(g: Generation): Promise<void> {
-    const batches = Math.max(1, Math.ceil(g.rows.length / this.batchSize));
+    const total = g.rows.count;
+    const batches = Math.max(1, Math.ceil(total / this.batchSize));
     for (let b = 0; b < batches; b++) {
-      const rows = g.rows.slice(b * this.batchSize, (b + 1) * this.batchSize);
+      const rows = g.rows.range(b * this.batchSize, Math.min(total, (b + 1) * this.batchSize));
       const last = b === batches - 1;
       try {
         await this.store.write({
@@ -147,14 +155,16 @@ export class PredictionWriter {
           starts: last ? g.starts : [],
           outcomes: last ? g.outcomes : [],
         });
-        this.stats.written += rows.length;
+        this.stats.written += rows.count;
       } catch (err) {
-        this.stats.failed += rows.length;
+        this.stats.failed += rows.count;
         this.onError(toError(err));
       } finally {
-        this.inFlight -= rows.length;
+        this.inFlight -= rows.count;
       }
     }
+    g.rows.clear();
+    this.spare = g.rows;
     if (g.insights.length === 0) return;
     try {
       await this.insightStore.upsert(g.insights);

@@ -77,19 +77,29 @@ export interface RunStart {
 }
 
 /**
- * A prediction row as its store will send it, made by the store's `encode` when the row is recorded:
- * one string waits to be written instead of the row's nested objects, so the garbage collector has
- * nothing inside it to trace or copy.
+ * A prediction row as its store will send it, made by the store's `encode` when the row is recorded
+ * (no later change to the row is seen); waiting rows are kept as these texts' bytes.
  */
 export type EncodedPredictionRow = string & { readonly __encodedPredictionRow: true };
 
+/**
+ * Rows encoded by the store's `encode`, in the order they were recorded, as the writer hands them to
+ * `write`: held as bytes outside the JS heap while they wait, so rows waiting for their write cost the
+ * young-generation collections nothing. Readable only until the `write` it was given to settles.
+ */
+export interface EncodedPredictionRows {
+  readonly count: number;
+  /** The encodings of rows [from, to), joined by commas, as one string. */
+  joined(from: number, to: number): string;
+}
+
 /** Where predictions are kept; also the labelled scores the registry compares versions on. */
 export interface PredictionStore extends ModelOutcomes {
-  /** The row as `write` takes it; later changes to `row` are not seen. */
+  /** The row as `write` takes it (see EncodedPredictionRows); later changes to `row` are not seen. */
   encode(row: PredictionRow): EncodedPredictionRow;
   /** In one transaction, in order: new rows, preflights claimed by started runs, outcomes of finished runs. */
   write(batch: {
-    rows: readonly EncodedPredictionRow[];
+    rows: EncodedPredictionRows;
     starts: readonly RunStart[];
     outcomes: readonly RunOutcome[];
   }): Promise<void>;

@@ -1,10 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlPredictionStore } from '../../src/adapters/index.js';
+import { EncodedRowBuffer } from '../../src/app/encoded-rows.js';
 import type { PredictionRow, SqlClient } from '../../src/ports/index.js';
 import { storeBackends, type BackendEnv } from '../helpers/store-backends.js';
 
 const T = Date.parse('2026-03-01T12:00:00Z');
 const MIN = 60_000;
+
+/** The rows as the prediction writer hands them to the store. */
+function handed(store: SqlPredictionStore, rows: readonly PredictionRow[]): EncodedRowBuffer {
+  const buffer = new EncodedRowBuffer();
+  for (const r of rows) buffer.push(store.encode(r));
+  return buffer;
+}
 
 function row(id: string, over: Partial<PredictionRow> = {}): PredictionRow {
   return {
@@ -48,18 +56,25 @@ for (const backend of await storeBackends('prediction_store')) {
 
     it('stores predictions, links preflights to their run and joins outcomes', async () => {
       await store.write({
-        rows: [
+        rows: handed(store, [
           row('r1'),
           row('r2', { shadow: true, model_version: 'prediction-b', failure_probability: 0.4 }),
           row('pf', { kind: 'preflight', execution_id: null, planned_at: T, predicted_at: T - 5 * MIN }),
           row('pf-other', { kind: 'preflight', execution_id: null, planned_at: T + 60 * MIN }),
-          row('req', { kind: 'request', pipeline_id: null, execution_id: null, predicted_at: T + MIN }),
-        ].map((r) => store.encode(r)),
+          row('req', {
+            kind: 'request',
+            pipeline_id: null,
+            execution_id: null,
+            predicted_at: T + MIN,
+            // Through the writer's UTF-8 bytes and back: two- to four-byte characters.
+            stage_risks: [{ name: 'Überprüfung ✓ 🚀', risk: 0.5, is_critical: false }],
+          }),
+        ]),
         starts: [{ pipeline_id: 'p1', execution_id: 'e1', from: T - 5 * MIN, to: T + 5 * MIN }],
         outcomes: [],
       });
       await store.write({
-        rows: [],
+        rows: handed(store, []),
         starts: [],
         outcomes: [
           {
@@ -73,7 +88,10 @@ for (const backend of await storeBackends('prediction_store')) {
       });
       const all = await store.list({ limit: 50, offset: 0 });
       expect(all.total).toBe(5);
-      expect(all.items[0].id).toBe('req');
+      expect(all.items[0]).toMatchObject({
+        id: 'req',
+        stage_risks: [{ name: 'Überprüfung ✓ 🚀', risk: 0.5, is_critical: false }],
+      });
       const r1 = all.items.find((r) => r.id === 'r1') as PredictionRow;
       expect(r1).toMatchObject({ outcome: 1, outcome_at: T + 3 * MIN, actual_duration_seconds: 180 });
       expect(r1.features).toEqual({ runs_so_far: 12, fail_rate_24h: null });

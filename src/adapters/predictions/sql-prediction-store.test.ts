@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PredictionRow, SqlClient } from '../../ports/index.js';
+import type { EncodedPredictionRows, PredictionRow, SqlClient } from '../../ports/index.js';
 import { SqlPredictionStore } from './sql-prediction-store.js';
 
 const row = (id: string): PredictionRow => ({
@@ -24,6 +24,12 @@ const row = (id: string): PredictionRow => ({
   actual_duration_seconds: null,
 });
 
+/** Rows as the writer hands them over: the encodings, joined on demand. */
+const handed = (texts: readonly string[]): EncodedPredictionRows => ({
+  count: texts.length,
+  joined: (from, to) => texts.slice(from, to).join(','),
+});
+
 /** A client that records each statement's parameters, inside a transaction or not. */
 function recordingSql() {
   const params: unknown[][] = [];
@@ -43,7 +49,7 @@ describe('SqlPredictionStore.write', () => {
     const { sql, params } = recordingSql();
     const store = new SqlPredictionStore(sql, 2);
     const rows = [row('a'), row('b'), row('c')];
-    await store.write({ rows: rows.map((r) => store.encode(r)), starts: [], outcomes: [] });
+    await store.write({ rows: handed(rows.map((r) => store.encode(r))), starts: [], outcomes: [] });
     expect(params).toEqual([[JSON.stringify(rows.slice(0, 2))], [JSON.stringify(rows.slice(2))]]);
   });
 });

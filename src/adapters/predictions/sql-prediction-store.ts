@@ -1,5 +1,6 @@
 import type {
   EncodedPredictionRow,
+  EncodedPredictionRows,
   ModelKind,
   Page,
   PredictionListQuery,
@@ -21,7 +22,8 @@ const COLS = `id, kind, pipeline_id, execution_id, model_version, model_type, sh
 /**
  * Predictions in the `predictions` table (migration 006); outcomes joined as runs finish. A write's
  * rows go in as INSERTs of at most `rowsPerStatement` rows each, within its one transaction: the
- * transaction's fixed cost is paid once, while each statement's JSON is built in a short step.
+ * transaction's fixed cost is paid once, while each statement's JSON array text (the rows' encodings
+ * joined) is made in a short step.
  */
 export class SqlPredictionStore implements PredictionStore {
   constructor(
@@ -35,14 +37,15 @@ export class SqlPredictionStore implements PredictionStore {
   }
 
   async write(batch: {
-    rows: readonly EncodedPredictionRow[];
+    rows: EncodedPredictionRows;
     starts: readonly RunStart[];
     outcomes: readonly RunOutcome[];
   }): Promise<void> {
-    if (batch.rows.length + batch.starts.length + batch.outcomes.length === 0) return;
+    const { rows } = batch;
+    if (rows.count + batch.starts.length + batch.outcomes.length === 0) return;
     await this.sql.transaction(async (tx) => {
-      for (let i = 0; i < batch.rows.length; i += this.rowsPerStatement)
-        await insertRows(tx, batch.rows.slice(i, i + this.rowsPerStatement));
+      for (let i = 0; i < rows.count; i += this.rowsPerStatement)
+        await insertRows(tx, `[${rows.joined(i, Math.min(rows.count, i + this.rowsPerStatement))}]`);
       if (batch.starts.length > 0) {
         await tx.query(
           `UPDATE ${S}.predictions p SET execution_id = x.execution_id
@@ -119,7 +122,8 @@ export class SqlPredictionStore implements PredictionStore {
   }
 }
 
-async function insertRows(tx: SqlClient, rows: readonly EncodedPredictionRow[]): Promise<void> {
+/** Inserts the rows of a JSON array text (encodings joined). */
+async function insertRows(tx: SqlClient, jsonArray: string): Promise<void> {
   await tx.query(
     `INSERT INTO ${S}.predictions (id, kind, pipeline_id, execution_id, model_version, model_type, shadow,
        failure_probability, features, stage_risks, top_risk_factors, duration_model_version, duration_forecast,
@@ -132,6 +136,6 @@ async function insertRows(tx: SqlClient, rows: readonly EncodedPredictionRow[]):
        stage_risks jsonb, top_risk_factors jsonb, duration_model_version text, duration_forecast jsonb,
        timeout_seconds float8, predicted_at float8, planned_at float8)
      ON CONFLICT (id) DO NOTHING`,
-    [`[${rows.join(',')}]`],
+    [jsonArray],
   );
 }
