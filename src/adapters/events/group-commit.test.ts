@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { WrittenGroup } from '../journal/writer.js';
 import { GroupCommitter } from './group-commit.js';
 
@@ -56,5 +56,51 @@ describe('GroupCommitter', () => {
     const gc = new GroupCommitter(r.write, { groupCommitMs: 10_000, maxGroupChars: 3 }, () => undefined);
     await gc.add(['abcd'], ['ABCD']);
     expect(r.writes).toEqual([['abcd']]);
+  });
+
+  it('waits no longer than the last write took before writing the next group, at most groupCommitMs', async () => {
+    vi.useFakeTimers();
+    try {
+      const r = recorder(); // each write takes 5 ms
+      const now = () => Date.now();
+      const gc = new GroupCommitter(r.write, { groupCommitMs: 50, now }, () => undefined);
+      const first = gc.add(['a'], ['A']);
+      await vi.advanceTimersByTimeAsync(49);
+      expect(r.writes).toEqual([]); // no write timed yet: the whole 50 ms
+      await vi.advanceTimersByTimeAsync(1);
+      expect(r.writes).toEqual([['a']]);
+      await vi.advanceTimersByTimeAsync(5);
+      await first;
+      const second = gc.add(['b'], ['B']);
+      await vi.advanceTimersByTimeAsync(4);
+      expect(r.writes).toEqual([['a']]);
+      await vi.advanceTimersByTimeAsync(1); // as long as the last write took, not 50 ms
+      expect(r.writes).toEqual([['a'], ['b']]);
+      await vi.advanceTimersByTimeAsync(5);
+      await second;
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('writes in the current tick when the last write took under a millisecond', async () => {
+    vi.useFakeTimers();
+    try {
+      const writes: string[][] = [];
+      const write = async (lines: readonly string[]): Promise<WrittenGroup> => {
+        writes.push([...lines]); // takes no (fake) time
+        return { firstSeq: writes.length, lastSeq: writes.length, bytes: 0 };
+      };
+      const gc = new GroupCommitter(write, { groupCommitMs: 50, now: () => Date.now() }, () => undefined);
+      const first = gc.add(['a'], ['A']);
+      await vi.advanceTimersByTimeAsync(50);
+      await first;
+      const second = gc.add(['b'], ['B']);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(writes).toEqual([['a'], ['b']]);
+      await second;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
