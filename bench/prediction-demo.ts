@@ -7,6 +7,11 @@
 //
 //   npx tsx bench/prediction-demo.ts [--part demo|http|all] [--seed 7] [--pipelines 12]
 //     [--train-hours 96] [--eval-hours 48] [--lead-minutes 5] [--rate 2000] [--seconds 15] [--connections 20]
+//     [--gc-marks]
+//
+// --gc-marks prints a `GC-MARK start|end <label>` line on stdout around each HTTP run, so a log of
+// `node --trace-gc-nvp --import tsx bench/prediction-demo.ts --part http --gc-marks` can be tallied
+// per run by bench/gc-trace-tally.mjs (bytes surviving each young collection, pauses).
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -48,6 +53,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '15' },
     connections: { type: 'string', default: '20' },
+    'gc-marks': { type: 'boolean', default: false },
   },
 });
 const HOUR = 3_600_000;
@@ -329,6 +335,7 @@ async function httpPart(): Promise<void> {
     loop.enable();
     const cpu0 = process.cpuUsage();
     const main0 = mainThreadCpuUs();
+    if (values['gc-marks']) process.stdout.write(`GC-MARK start ${path}\n`);
     const { stdout } = await promisify(execFile)('wrk', [
       `-t${threads}`,
       `-c${conns}`,
@@ -338,6 +345,7 @@ async function httpPart(): Promise<void> {
       lua,
       `http://127.0.0.1:${port}${path}`,
     ]);
+    if (values['gc-marks']) process.stdout.write(`GC-MARK end ${path}\n`);
     const cpu = process.cpuUsage(cpu0);
     const main = mainThreadCpuUs() - main0;
     loop.disable();
