@@ -26,6 +26,22 @@ describe('EncodedRowBuffer', () => {
     expect(b.joined(2999, 3000)).toBe(rows[2999]);
   });
 
+  it('keeps its memory across clear, unless it grew past keepBytes', () => {
+    const b = new EncodedRowBuffer(1024, 64 * 1024);
+    const row = text(`"${'x'.repeat(1000)}"`);
+    for (let i = 0; i < 20; i++) b.push(row);
+    const grown = b.capacityBytes;
+    expect(grown).toBeGreaterThan(1024);
+    b.clear();
+    expect(b.capacityBytes).toBe(grown);
+    for (let i = 0; i < 100; i++) b.push(row);
+    expect(b.capacityBytes).toBeGreaterThan(64 * 1024);
+    b.clear();
+    expect(b.capacityBytes).toBe(1024);
+    b.push(text('"small"'));
+    expect(b.joined(0, 1)).toBe('"small"');
+  });
+
   it('after clear holds only what comes next', () => {
     const b = new EncodedRowBuffer(16);
     for (let i = 0; i < 100; i++) b.push(text(`"old ${i}"`));

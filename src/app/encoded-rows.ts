@@ -8,7 +8,8 @@ const decoder = new TextDecoder();
  * Encoded rows back to back as UTF-8 in one growing byte array, each followed by a comma: the bytes
  * live outside the JS heap, so a second's worth of rows waiting for their write is never copied or
  * promoted by a young collection (as strings, they were). `clear` keeps the memory for the next
- * rows, so a writer that recycles its buffers allocates nothing in steady state.
+ * rows, so a writer that recycles its buffers allocates nothing in steady state, unless it grew
+ * past `keepBytes` (a backlog): then it starts small again rather than hold that much idle.
  */
 export class EncodedRowBuffer implements EncodedPredictionRows {
   private bytes: Uint8Array;
@@ -17,13 +18,21 @@ export class EncodedRowBuffer implements EncodedPredictionRows {
   private used = 0;
   private rows = 0;
 
-  constructor(initialBytes = 64 * 1024) {
+  constructor(
+    private readonly initialBytes = 64 * 1024,
+    private readonly keepBytes = 4 * 1024 * 1024,
+  ) {
     this.bytes = new Uint8Array(Math.max(16, initialBytes));
     this.ends = new Uint32Array(Math.max(16, initialBytes >>> 10));
   }
 
   get count(): number {
     return this.rows;
+  }
+
+  /** Bytes reserved for rows. */
+  get capacityBytes(): number {
+    return this.bytes.length;
   }
 
   push(row: EncodedPredictionRow): void {
@@ -50,10 +59,14 @@ export class EncodedRowBuffer implements EncodedPredictionRows {
     return { count: to - from, joined: (a, b) => this.joined(from + a, from + b) };
   }
 
-  /** Forgets the rows and keeps the memory. */
+  /** Forgets the rows; keeps the memory unless it grew past keepBytes. */
   clear(): void {
     this.used = 0;
     this.rows = 0;
+    if (this.bytes.length > this.keepBytes) {
+      this.bytes = new Uint8Array(Math.max(16, this.initialBytes));
+      this.ends = new Uint32Array(Math.max(16, this.initialBytes >>> 10));
+    }
   }
 }
 
