@@ -2,7 +2,8 @@
  * Child process of the change-consumer crash tests: opens the store (STORE_DATA_DIR,
  * STORE_DATABASE_URL), runs the consumer (SOURCE_URL, SOURCE_MODE, SOURCE_SLOT) until killed or sent
  * SIGTERM, and prints `MODE m`, `REJECT table field`, `HEALTH json` and `HEAP bytes` lines on stdout. With
- * SOURCE_STALL_AFTER=n the sink never returns once n events have gone in (a store that stopped).
+ * SOURCE_STALL_AFTER=n the sink never returns once n events have gone in (a store that stopped); with
+ * SOURCE_SINK_DELAY_MS=ms each batch waits that long first (a slow store).
  */
 import { randomUUID } from 'node:crypto';
 import { openStore } from '../../src/adapters/index.js';
@@ -24,6 +25,7 @@ const ingest = new IngestService({
   newId: randomUUID,
 });
 const stallAfter = Number(env.SOURCE_STALL_AFTER ?? Infinity);
+const sinkDelayMs = Number(env.SOURCE_SINK_DELAY_MS ?? 0);
 let taken = 0;
 const source = openSourceClient(env.SOURCE_URL ?? '');
 const consumer = createSourceConsumer({
@@ -35,6 +37,7 @@ const consumer = createSourceConsumer({
   store: store.sql,
   sink: async (events) => {
     if (taken >= stallAfter) await new Promise(() => undefined);
+    if (sinkDelayMs > 0) await new Promise((r) => setTimeout(r, sinkDelayMs));
     taken += events.length;
     return ingest.ingestEvents(events);
   },

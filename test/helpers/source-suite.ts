@@ -180,7 +180,8 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
       it('applies a transaction larger than a batch as it arrives; a kill in its middle loses nothing', async () => {
         // 3,000 rows in one transaction, batches of 20: rows are stored before the commit arrives
         // (never held whole in memory), and only the commit moves the checkpoint, so a kill midway
-        // makes the slot send the whole transaction again.
+        // makes the slot send the whole transaction again. The first consumer's store is slowed
+        // (10 ms a batch) so that the test sees it midway whatever the machine's speed.
         const [pipeline] = await seedPipelines(env.db.url, 1);
         const stored = async () =>
           (
@@ -190,7 +191,7 @@ export async function consumerSuite(mode: 'poll' | 'triggers' | 'replication'): 
               ),
             )
           ).rows[0].n;
-        let child = start(env, { SOURCE_BATCH: '20' });
+        let child = start(env, { SOURCE_BATCH: '20', SOURCE_SINK_DELAY_MS: '10' });
         expect(await waitFor(async () => child.lastHealth?.connected === true, 30_000)).toBe(true);
         await withClient(env.db.url, (c) =>
           c.query(
