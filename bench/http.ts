@@ -105,7 +105,7 @@ interface Target {
   label: string;
   url: string;
   pid: number;
-  /** PostgreSQL backend pids serving this service, read at the start of each run. */
+  /** PostgreSQL backend pids serving this service (read at the start and at the end of each run). */
   dbPids?: () => Promise<number[]>;
   /** Resolves once the server has finished the work the last run left behind. */
   settle: () => Promise<void>;
@@ -114,14 +114,21 @@ interface Target {
 async function runWrk(target: Target, script: string, conns = connections, secs = seconds) {
   const dbPids = (await target.dbPids?.()) ?? [];
   const ticks0 = processTicks(target.pid);
-  const db0 = dbPids.reduce((a, pid) => a + processTicks(pid), 0);
+  const db0 = new Map(dbPids.map((pid) => [pid, processTicks(pid)]));
   const machine0 = machineTicks();
   const out = spawnSync('wrk', ['-t2', `-c${conns}`, `-d${secs}s`, '--latency', '-s', script, target.url], {
     encoding: 'utf8',
   });
   if (out.status !== 0) throw new Error(`wrk failed: ${out.stderr}`);
   const cpuSeconds = (processTicks(target.pid) - ticks0) / 100;
-  const dbSeconds = (dbPids.reduce((a, pid) => a + processTicks(pid), 0) - db0) / 100;
+  // The pool opens and closes connections: a backend that started during the run counts from 0, and
+  // one that ended during it is missed (its CPU then goes uncounted, never counted twice).
+  const dbPidsAfter = (await target.dbPids?.()) ?? [];
+  const dbSeconds =
+    [...new Set([...dbPids, ...dbPidsAfter])].reduce((a, pid) => {
+      const now = processTicks(pid);
+      return a + (now === 0 ? 0 : now - (db0.get(pid) ?? 0));
+    }, 0) / 100;
   const machine1 = machineTicks();
   const machineBusy = (machine1.busy - machine0.busy) / (machine1.total - machine0.total);
   const text = out.stdout;
