@@ -383,7 +383,7 @@ console.log(
     `trees: ${trees.join(', ')}`,
 );
 console.log(
-  `wrk -t2, ${seconds} s per row, ${connections} connections unless noted; durable before the answer (journal fdatasync).` +
+  `wrk -t2, ${seconds} s per row, ${connections} connections unless noted; durable before the answer (journal synced).` +
     (wantSingle ? ` Single-event: ${rounds} rounds alternating with the yardstick.` : ''),
 );
 console.log(
