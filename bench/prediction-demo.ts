@@ -7,14 +7,19 @@
 //
 //   npx tsx bench/prediction-demo.ts [--part demo|http|all] [--seed 7] [--pipelines 12]
 //     [--train-hours 96] [--eval-hours 48] [--lead-minutes 5] [--rate 2000] [--seconds 15] [--connections 20]
-//     [--gc-marks]
+//     [--gc-marks] [--stalls 10]
 //
 // --gc-marks prints a `GC-MARK start|end <label>` line on stdout around each HTTP run, so a log of
 // `node --trace-gc-nvp --import tsx bench/prediction-demo.ts --part http --gc-marks` can be tallied
 // per run by bench/gc-trace-tally.mjs (bytes surviving each young collection, pauses).
+//
+// --stalls N (Linux) lists each gap of more than N ms between the ticks of a 1 ms timer during the
+// HTTP runs, with what every party did over the gap (from /proc, schedstat in ns, /proc/stat in 10 ms
+// ticks): the main thread's time running and waiting for a core, the process's other threads (the
+// PGlite worker, V8's helpers), wrk, and the whole machine's busy time (2 cores: 2 ms per ms).
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +59,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     connections: { type: 'string', default: '20' },
     'gc-marks': { type: 'boolean', default: false },
+    stalls: { type: 'string' },
   },
 });
 const HOUR = 3_600_000;
@@ -204,6 +210,50 @@ function mainThreadCpuUs(): number {
   }
 }
 
+/** CPU (ms) so far of the parties a stall is split between; see --stalls. */
+function cpuParties() {
+  const sched = (path: string) => {
+    const [run, wait] = readFileSync(path, 'utf8').split(' ').map(Number);
+    return { run: run / 1e6, wait: wait / 1e6 };
+  };
+  const main = sched(`/proc/self/task/${process.pid}/schedstat`);
+  let threads = 0;
+  for (const t of readdirSync('/proc/self/task'))
+    if (t !== String(process.pid)) threads += sched(`/proc/self/task/${t}/schedstat`).run;
+  let wrk = 0;
+  for (const child of readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').split(' '))
+    if (child.trim() !== '')
+      for (const t of readdirSync(`/proc/${child}/task`))
+        wrk += sched(`/proc/${child}/task/${t}/schedstat`).run;
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+  const machine = (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) * 10;
+  return { mainRun: main.run, mainWait: main.wait, threads, wrk, machine };
+}
+
+/** Gaps of more than `overMs` between the ticks of a 1 ms timer, each with what every party used. */
+function stallSampler(overMs: number) {
+  const stalls: string[] = [];
+  const from = performance.now();
+  let last = from;
+  let before = cpuParties();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const after = cpuParties();
+    if (now - last > overMs) {
+      const d = (k: keyof typeof after) => (after[k] - before[k]).toFixed(1);
+      stalls.push(
+        `at ${((last - from) / 1000).toFixed(2)} s: ${(now - last).toFixed(1)} ms; main thread ran ${d('mainRun')} ms, waited for a core ${d('mainWait')} ms; the process's other threads ran ${d('threads')} ms; wrk ${d('wrk')} ms; machine busy ${d('machine')} ms`,
+      );
+    }
+    last = now;
+    before = after;
+  }, 1);
+  return () => {
+    clearInterval(timer);
+    return stalls;
+  };
+}
+
 /** wrk's numbers of one run: served rate, latency percentiles and the request count. */
 function wrkSummary(stdout: string) {
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? '?';
@@ -335,6 +385,7 @@ async function httpPart(): Promise<void> {
     loop.enable();
     const cpu0 = process.cpuUsage();
     const main0 = mainThreadCpuUs();
+    const stopSampler = values.stalls === undefined ? null : stallSampler(Number(values.stalls));
     if (values['gc-marks']) process.stdout.write(`GC-MARK start ${path}\n`);
     const { stdout } = await promisify(execFile)('wrk', [
       `-t${threads}`,
@@ -346,6 +397,7 @@ async function httpPart(): Promise<void> {
       `http://127.0.0.1:${port}${path}`,
     ]);
     if (values['gc-marks']) process.stdout.write(`GC-MARK end ${path}\n`);
+    const stalls = stopSampler?.() ?? null;
     const cpu = process.cpuUsage(cpu0);
     const main = mainThreadCpuUs() - main0;
     loop.disable();
@@ -363,6 +415,10 @@ async function httpPart(): Promise<void> {
     console.log(
       `\n| ${label} | ${w.rps} req/s | p50 ${w.p50} | p90 ${w.p90} | p99 ${w.p99} | event-loop delay p99 ${ms(loop.percentile(99))} ms, max ${ms(loop.max)} ms | GC ${gc.length} pauses, ${gcMs.toFixed(0)} ms in all, max ${gcMax.toFixed(1)} ms | ${((cpu.user + cpu.system) / w.requests).toFixed(0)} µs process CPU per request, ${(main / w.requests).toFixed(0)} µs of it on the main thread | rows written ${rec.written - recordedBefore.written}, dropped ${rec.dropped - recordedBefore.dropped}, failed ${rec.failed - recordedBefore.failed} |`,
     );
+    if (stalls !== null)
+      console.log(
+        `\nEvent-loop stalls over ${values.stalls} ms (${stalls.length}; GC pauses above for comparison):\n${stalls.map((l) => `- ${l}`).join('\n')}`,
+      );
   };
   // Like the server (compose.ts): the prediction records are flushed every second.
   const flusher = setInterval(() => void core.prediction.flush(), 1000);
