@@ -240,7 +240,8 @@ function stallSampler(overMs: number) {
     const now = performance.now();
     const after = cpuParties();
     if (now - last > overMs) {
-      const d = (k: keyof typeof after) => (after[k] - before[k]).toFixed(1);
+      // A party whose threads ended (wrk at its end) has no meaningful difference: '–'.
+      const d = (k: keyof typeof after) => (after[k] >= before[k] ? (after[k] - before[k]).toFixed(1) : '–');
       stalls.push(
         `at ${((last - from) / 1000).toFixed(2)} s: ${(now - last).toFixed(1)} ms; main thread ran ${d('mainRun')} ms, waited for a core ${d('mainWait')} ms; the process's other threads ran ${d('threads')} ms; wrk ${d('wrk')} ms; machine busy ${d('machine')} ms`,
       );
