@@ -141,4 +141,35 @@ describe('Flusher with several inserts in flight', () => {
     expect(db.rows).toEqual([1, 2, 3, 4]);
     expect(queue.count).toBe(0);
   });
+
+  it('retries an insert that throws before returning its promise instead of ending the loop', async () => {
+    const db = new OrderedDb();
+    const failures: Error[] = [];
+    const queue = queueOf(4, 4);
+    let calls = 0;
+    const flusher = new Flusher(
+      queue,
+      { ...options, inFlight: 2 },
+      {
+        ...hooks(db, failures),
+        insert: (batch, afterSeq) => {
+          if (++calls === 1) throw new Error('flush worker could not start (injected)');
+          return db.insert(batch, afterSeq);
+        },
+      },
+      0,
+    );
+    flusher.start();
+    const done = flusher.flushed(false);
+    for (let i = 0; i < 100 && flusher.flushedSeq < 4; i++) {
+      db.release();
+      await ticks();
+    }
+    expect(flusher.flushedSeq).toBe(4);
+    await done;
+    await flusher.stop();
+    expect(failures.map((e) => e.message)).toEqual(['flush worker could not start (injected)']);
+    expect(db.rows).toEqual([1, 2, 3, 4]);
+    expect(queue.count).toBe(0);
+  });
 });

@@ -166,7 +166,7 @@ export class Flusher {
     const batch = this.queue.peek(this.options.batchEvents, this.sentSeq);
     const entry: Sent = {
       batch,
-      outcome: this.hooks.insert(batch, this.sentSeq).then(
+      outcome: this.insert(batch, this.sentSeq).then(
         () => null,
         (err: unknown) => toError(err),
       ),
@@ -176,6 +176,18 @@ export class Flusher {
     this.sent.push(entry);
     this.sentSeq = batch.lastSeq;
     this.sentEvents += batch.lines.length;
+  }
+
+  /**
+   * hooks.insert as a promise even when it throws before returning one (the batch's encoding, a
+   * worker that cannot start): such a failure is retried like any other, not lost with the loop.
+   */
+  private insert(batch: PendingBatch, afterSeq: number): Promise<void> {
+    try {
+      return this.hooks.insert(batch, afterSeq);
+    } catch (err) {
+      return Promise.reject(toError(err));
+    }
   }
 
   /** Takes the oldest insert's answer (it has settled). */
