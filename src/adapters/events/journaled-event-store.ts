@@ -64,7 +64,8 @@ const systemClock: Clock = { now: () => Date.now() };
 
 /**
  * EventStore with a group-committed journal ahead of the database: append resolves once its
- * group is fdatasync'ed; a background flusher copies the journal into `flexiroaster_ai.events`.
+ * group's synchronous (O_DSYNC) write returned; a background flusher copies the journal into
+ * `flexiroaster_ai.events`.
  */
 export class JournaledEventStore implements EventStore {
   private readonly queue = new PendingQueue();
