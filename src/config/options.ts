@@ -96,7 +96,7 @@ export const SERVE_OPTIONS = [
     default: 2,
     min: 0,
     max: 1000,
-    doc: 'Longest wait to gather ingested events into one durable write.',
+    doc: 'Longest wait to gather ingested events into one durable write; the wait is no longer than the previous write took (under 1 ms: the current tick).',
   },
   {
     flag: 'max-pending-events',
