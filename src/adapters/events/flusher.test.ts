@@ -77,6 +77,17 @@ function queueOf(n: number, group: number): PendingQueue {
 const options = { batchEvents: 2, intervalMs: 1, retryBaseMs: 1, retryMaxMs: 1 };
 const ticks = () => new Promise((resolve) => setTimeout(resolve, 5));
 
+/** Lets the database answer until `flusher` has flushed up to `seq`, then stops it. */
+async function drain(flusher: Flusher, db: OrderedDb, seq: number): Promise<void> {
+  const done = flusher.flushed(false);
+  while (flusher.flushedSeq < seq) {
+    db.release();
+    await ticks();
+  }
+  await done;
+  await flusher.stop();
+}
+
 describe('Flusher with several inserts in flight', () => {
   it('sends the next batch before the previous one is answered, each after the one before it', async () => {
     const db = new OrderedDb();
@@ -88,13 +99,7 @@ describe('Flusher with several inserts in flight', () => {
       { afterSeq: 0, lastSeq: 2 },
       { afterSeq: 2, lastSeq: 4 },
     ]);
-    const done = flusher.flushed(false);
-    while (flusher.flushedSeq < 6) {
-      db.release();
-      await ticks();
-    }
-    await done;
-    await flusher.stop();
+    await drain(flusher, db, 6);
     expect(db.rows).toEqual([1, 2, 3, 4, 5, 6]);
     expect(db.checkpoint).toBe(6);
     expect(queue.count).toBe(0);
@@ -116,13 +121,7 @@ describe('Flusher with several inserts in flight', () => {
     expect(db.checkpoint).toBe(0);
     expect(flusher.flushedSeq).toBe(0);
     expect(failures.map((e) => e.message)).toEqual(['connection lost (injected)']);
-    const done = flusher.flushed(false);
-    while (flusher.flushedSeq < 6) {
-      db.release();
-      await ticks();
-    }
-    await done;
-    await flusher.stop();
+    await drain(flusher, db, 6);
     expect(db.rows).toEqual([1, 2, 3, 4, 5, 6]);
     expect(db.sent.slice(3, 4)).toEqual([{ afterSeq: 0, lastSeq: 2 }]);
     expect(queue.count).toBe(0);
