@@ -96,8 +96,8 @@ export class IncidentTracker {
   onNormalRun(pipelineId: string, time: number): readonly Incident[] {
     const current = this.open.get(key(pipelineId, 'execution'));
     if (current === undefined) return NO_INCIDENTS;
-    if (time - current.last_seen_at >= this.resolveAfterMs)
-      return [this.resolve(current, current.last_seen_at + this.resolveAfterMs)];
+    const quiet = this.resolveIfQuiet(current, time);
+    if (quiet !== null) return [quiet];
     if (++current.normalRuns >= this.resolveAfterNormal) return [this.resolve(current, time)];
     return NO_INCIDENTS;
   }
@@ -106,8 +106,8 @@ export class IncidentTracker {
   sweep(now: number): Incident[] {
     const out: Incident[] = [];
     for (const i of [...this.open.values()]) {
-      if (now - i.last_seen_at >= this.resolveAfterMs)
-        out.push(this.resolve(i, i.last_seen_at + this.resolveAfterMs));
+      const quiet = this.resolveIfQuiet(i, now);
+      if (quiet !== null) out.push(quiet);
     }
     return out;
   }
@@ -119,8 +119,15 @@ export class IncidentTracker {
 
   private expire(pipelineId: string, kind: AnomalyKind, now: number): Incident[] {
     const current = this.open.get(key(pipelineId, kind));
-    if (current === undefined || now - current.last_seen_at < this.resolveAfterMs) return [];
-    return [this.resolve(current, current.last_seen_at + this.resolveAfterMs)];
+    const quiet = current === undefined ? null : this.resolveIfQuiet(current, now);
+    return quiet === null ? [] : [quiet];
+  }
+
+  /** Resolves `i` if it has been quiet for resolveAfterMs at `now` (resolved when that time ran out). */
+  private resolveIfQuiet(i: Incident & { normalRuns: number }, now: number): Incident | null {
+    return now - i.last_seen_at >= this.resolveAfterMs
+      ? this.resolve(i, i.last_seen_at + this.resolveAfterMs)
+      : null;
   }
 
   private resolve(i: Incident & { normalRuns: number }, at: number): Incident {

@@ -195,10 +195,11 @@ export class ReplicationRunner {
       // (backpressure from the store to the server): the next batch is received while this one is
       // written. Messages the connection already holds still arrive while paused and join the batch.
       let paused = false;
+      // While paused, rows gather past batchSize and go with the next flush.
       const flushBehind = (): void => {
+        if (paused) return;
         const before = chain;
         void flush();
-        if (paused) return;
         paused = true;
         connectionStream(service)?.pause();
         void before.then(() => {
@@ -225,14 +226,14 @@ export class ReplicationRunner {
             const list = pending.get(rel.name as SourceTable) ?? [];
             list.push(msg.new);
             pending.set(rel.name as SourceTable, list);
-            if (++pendingRows >= batchSize && !paused) flushBehind();
+            if (++pendingRows >= batchSize) flushBehind();
             break;
           }
           case 'commit': {
             inTx = false;
             pendingLsn = msg.commitEndLsn;
             pendingCommitMs = Number(msg.commitTime) / 1000;
-            if (!paused && (pendingRows >= batchSize || ctl.now() - lastFlush >= flushMs)) flushBehind();
+            if (pendingRows >= batchSize || ctl.now() - lastFlush >= flushMs) flushBehind();
             break;
           }
         }
