@@ -6,3 +6,5 @@ export { listSegments, segmentPath } from './journal/segments.js';
 export { recoverJournal } from './journal/recover.js';
 export { lockDirectory } from './journal/lock.js';
 export { serializeEvent } from './events/serialize.js';
+export { maxEventId, scanLatestPage } from './events/sql/scan-latest.js';
+export { pruneEvents } from './events/sql/prune-events.js';

@@ -9,9 +9,8 @@ const HEADER = Buffer.from([
   0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0,
 ]);
 const FIELDS = 6;
-/** Per row: field count, six length words, two int64 timestamps, the jsonb version byte. */
-const ROW_OVERHEAD = 2 + FIELDS * 4 + 8 + 8 + 1;
-const JSONB_VERSION = 1;
+/** Per row: field count, six length words, two int64 timestamps. */
+const ROW_OVERHEAD = 2 + FIELDS * 4 + 8 + 8;
 /** Seconds from the Unix epoch to Postgres' (2000-01-01). */
 const PG_EPOCH_OFFSET_S = 946_684_800;
 const TWO_POW_32 = 4_294_967_296;
@@ -21,7 +20,7 @@ const TWO_POW_32 = 4_294_967_296;
  * serializeEvent(events[i]). Rows keep the batch order, so identity assigns ids in sequence order.
  * Every column holds exactly what the former `INSERT … SELECT` over the JSON text stored: texts as
  * the JSON round trip gives them back (U+0000 and lone surrogates as U+FFFD), times as
- * `to_timestamp(ms / 1000)` computes them, the payload as jsonb parsed from the line.
+ * `to_timestamp(ms / 1000)` computes them, the payload as the line itself (json, binary form = text).
  */
 export function encodeEventsCopy(events: readonly TelemetryEvent[], lines: readonly string[]): Buffer {
   const n = events.length;
@@ -41,15 +40,13 @@ export function encodeEventsCopy(events: readonly TelemetryEvent[], lines: reado
   for (let i = 0; i < n; i++) {
     const e = events[i];
     at = buf.writeInt16BE(FIELDS, at);
-    at = writeText(buf, at, e.key);
+    at = writeText(buf, at, storable(e.key));
     at = writeText(buf, at, e.kind);
-    at = writeText(buf, at, e.pipeline_id);
+    at = writeText(buf, at, storable(e.pipeline_id));
     at = writeTimestamp(buf, at, e.event_time);
     at = writeTimestamp(buf, at, e.received_at);
-    const bytes = buf.write(lines[i], at + 5);
-    buf.writeInt32BE(bytes + 1, at);
-    buf.writeUInt8(JSONB_VERSION, at + 4);
-    at += 5 + bytes;
+    // A JSON text never holds a raw NUL (JSON.stringify escapes it).
+    at = writeText(buf, at, lines[i]);
   }
   at = buf.writeInt16BE(-1, at);
   if (at !== size) throw new Error(`COPY encoding wrote ${at} bytes, expected ${size}`);
@@ -65,7 +62,7 @@ function storable(value: string): string {
 }
 
 function writeText(buf: Buffer, at: number, value: string): number {
-  const bytes = buf.write(storable(value), at + 4);
+  const bytes = buf.write(value, at + 4);
   buf.writeInt32BE(bytes, at);
   return at + 4 + bytes;
 }

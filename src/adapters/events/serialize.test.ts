@@ -20,7 +20,7 @@ describe('serializeEvent', () => {
     expect(serializeEvent(log('disk full: /var'))).toBe(JSON.stringify(log('disk full: /var')));
   });
 
-  it('replaces what jsonb cannot hold (NUL, unpaired surrogates) and nothing else', () => {
+  it('replaces what the json column and ->> cannot take (NUL, unpaired surrogates) and nothing else', () => {
     const out = JSON.parse(serializeEvent(log('a\u0000b\ud800c\\u0000d\udc00'))) as LogEvent;
     expect(out.message).toBe('a\ufffdb\ufffdc\\u0000d\ufffd');
     const pair = '𝄞 \u0001';

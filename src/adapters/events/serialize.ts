@@ -6,12 +6,13 @@ const MIN_TIME_MS = -62_135_596_800_000; // 0001-01-01
 const MAX_TIME_MS = 8_640_000_000_000_000;
 const KINDS: ReadonlySet<string> = new Set<EventKind>(['execution', 'stage', 'log', 'metric']);
 /** A \u0000 or lone-surrogate escape that is not itself escaped (an even run of backslashes before it). */
-const JSONB_UNSAFE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g;
+const UNSAFE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g;
 
 /**
  * The event as one JSON text, checked so the database can always take it: a row the database
- * refuses would stall every event behind it. jsonb cannot hold U+0000 or unpaired surrogates;
- * those characters become U+FFFD.
+ * refuses would stall every event behind it. The json column keeps any escape, but `->>` (the
+ * failed-stages index reads the status that way) cannot turn U+0000 or an unpaired surrogate into
+ * text; those characters become U+FFFD.
  */
 export function serializeEvent(event: TelemetryEvent): string {
   requireText(event.key, 'key');
@@ -22,7 +23,7 @@ export function serializeEvent(event: TelemetryEvent): string {
   requireTime(event.event_time, 'event_time');
   requireTime(event.received_at, 'received_at');
   const json = JSON.stringify(event);
-  return json.includes('\\u') ? json.replace(JSONB_UNSAFE_ESCAPE, '$1\\ufffd') : json;
+  return json.includes('\\u') ? json.replace(UNSAFE_ESCAPE, '$1\\ufffd') : json;
 }
 
 function requireText(value: unknown, field: string): void {

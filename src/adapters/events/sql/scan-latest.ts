@@ -9,14 +9,17 @@ export interface ScanCursor {
 
 // Rows with event_time ≥ since that are the newest row of their key (as of the snapshot maxId),
 // in (event_time, id) order after the cursor. event_time is compared through the same
-// to_timestamp conversion it was stored with, so the cursor matches exactly.
+// to_timestamp conversion it was stored with, so the cursor matches exactly. A fresh key (`n:`, a
+// record without any id) never repeats, so only the other keys are looked up (and indexed) for a
+// newer state.
 const SCAN_PAGE = `
 SELECT e.id::float8 AS id, e.payload
 FROM flexiroaster_ai.events e
 WHERE (e.event_time, e.id) > (to_timestamp($1::float8 / 1000), $2::bigint)
   AND e.id <= $3::bigint
   AND NOT EXISTS (
-    SELECT 1 FROM flexiroaster_ai.events n WHERE n.key = e.key AND n.id > e.id AND n.id <= $3::bigint
+    SELECT 1 FROM flexiroaster_ai.events n
+    WHERE n.key = e.key AND n.key NOT LIKE 'n:%' AND n.id > e.id AND n.id <= $3::bigint
   )
 ORDER BY e.event_time, e.id
 LIMIT $4`;
