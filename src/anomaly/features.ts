@@ -120,6 +120,7 @@ export interface AnomalyRecord {
 
 /** The distinct error signatures among the messages; a message no rule knows counts by its own text. */
 export function errorSignatures(messages: readonly string[]): string[] {
+  if (messages.length === 0) return [];
   const seen = new Set<string>();
   for (const m of messages) {
     const text = m.trim();

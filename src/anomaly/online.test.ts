@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execution, log, metric, MIN, stage, T0 } from '../monitoring/testing.js';
-import { emptyBaselines } from './baseline.js';
-import { emptyRecord, recordFeatures } from './features.js';
+import { buildBaselines, emptyBaselines } from './baseline.js';
+import { emptyRecord, FEATURES, hourOfRow, recordFeatures } from './features.js';
 import { RecentRuns } from './recent-runs.js';
 import { IncidentTracker } from './incidents.js';
 import { OnlineAnomalyDetector } from './online.js';
@@ -58,6 +58,42 @@ describe('RunFeatureTracker', () => {
   });
 });
 
+describe('RunFeatureTracker records', () => {
+  it("lists a run's messages (its own, its stages', a failure's) and never changes the event's list", () => {
+    const t = new RunFeatureTracker();
+    const own = ['disk full'];
+    const plain = t.observe(execution({ execution_id: 'a', stage_errors: own, error_message: 'ignored' }));
+    expect(plain?.stage_errors).toEqual(['disk full']);
+    const failed = t.observe(
+      execution({ execution_id: 'b', status: 'failed', stage_errors: own, error_message: 'OOMKilled' }),
+    );
+    expect(failed?.stage_errors).toEqual(['disk full', 'OOMKilled']);
+    t.observe(stage({ execution_id: 'c', stage_id: 's', status: 'failed', error_message: 'timeout' }));
+    const withStage = t.observe(execution({ execution_id: 'c', stage_errors: own }));
+    expect(withStage?.stage_errors).toEqual(['disk full', 'timeout']);
+    expect(own).toEqual(['disk full']);
+    // Every field of a record, in emptyRecord's order.
+    const r = t.observe(execution({ execution_id: 'd', status: 'failed', event_time: T0 + MIN }));
+    expect(Object.keys(r ?? {})).toEqual(Object.keys(emptyRecord()));
+    expect(r).toEqual(
+      emptyRecord({
+        pipeline_id: r?.pipeline_id,
+        execution_id: 'd',
+        time: T0 + MIN,
+        duration_seconds: r?.duration_seconds,
+        failure_count_1h: 1,
+        retry_count: r?.retry_count,
+        data_volume_mb: r?.data_volume_mb,
+        cpu_percent: r?.cpu_percent,
+        memory_percent: r?.memory_percent,
+        throughput_per_minute: r?.throughput_per_minute,
+        latency_ms: r?.latency_ms,
+        stage_errors: r?.stage_errors,
+      }),
+    );
+  });
+});
+
 describe('RunFeatureTracker new-template rate', () => {
   it("is the share of a run's WARN/ERROR lines whose template was never seen, once the miner is warm", () => {
     const t = new RunFeatureTracker();
@@ -94,6 +130,44 @@ describe('RecentRuns', () => {
     recent.add('p', at(3, 10));
     const b = recent.baselines(T0);
     expect(b.fleet?.samples).toBe(6); // 4 of 14:00, and both night runs
+  });
+  it('holds exactly the rows a ring of row copies would, in the same order, whatever the caller does with its row', () => {
+    // The former layout: one copied Float64Array per run, the oldest of a full ring overwritten.
+    const rings = new Map<string, { rows: Float64Array[]; next: number }[]>();
+    const reference = (perHour: number, pipelineId: string, features: Float64Array) => {
+      let r = rings.get(pipelineId);
+      if (r === undefined)
+        rings.set(pipelineId, (r = Array.from({ length: 25 }, () => ({ rows: [], next: 0 }))));
+      const hour = hourOfRow(features);
+      const ring = r[hour === null ? 24 : Math.floor(hour)];
+      if (ring.rows.length < perHour) ring.rows.push(features.slice(0, FEATURES.length));
+      else ring.rows[ring.next].set(features.subarray(0, FEATURES.length));
+      ring.next = (ring.next + 1) % perHour;
+    };
+    const referenceRows = () =>
+      [...rings].flatMap(([pipeline_id, r]) =>
+        r.flatMap((ring) => ring.rows.map((features) => ({ pipeline_id, features }))),
+      );
+    for (const perHour of [1, 3, 24]) {
+      rings.clear();
+      const recent = new RecentRuns(perHour);
+      const row = new Float64Array(FEATURES.length); // one row reused by the caller, as online detection does
+      for (let i = 0; i < 2000; i++) {
+        const known = i % 11 !== 0;
+        recordFeatures(
+          emptyRecord({
+            time: known ? T0 + ((i * 7919) % 97) * 1_800_000 : null,
+            duration_seconds: i,
+            cpu_percent: (i * 31) % 100,
+          }),
+          row,
+        );
+        const pipeline = `p${(i * 13) % 5}`;
+        recent.add(pipeline, row);
+        reference(perHour, pipeline, row);
+        if (i % 250 === 249) expect(recent.baselines(T0)).toEqual(buildBaselines(referenceRows(), T0));
+      }
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import {
   type TelemetryEvent,
 } from '../domain/index.js';
 import { TemplateMiner } from '../logs/index.js';
-import { emptyRecord, type AnomalyRecord } from './features.js';
+import type { AnomalyRecord } from './features.js';
 
 const HOUR_MS = 3_600_000;
 // A stage's typical duration is an EWMA of its log duration; this many runs before ratios count.
@@ -104,14 +104,25 @@ export class RunFeatureTracker {
   }
 
   private onFinished(e: ExecutionEvent): AnomalyRecord {
-    const runKey = `${e.pipeline_id}\u0000${e.execution_id}`;
-    const run = this.runs.get(runKey);
-    this.runs.delete(runKey);
+    // No key text to build when no run is open (no stage or log event seen for any run).
+    let run: OpenRun | undefined;
+    if (this.runs.size > 0) {
+      const runKey = `${e.pipeline_id}\u0000${e.execution_id}`;
+      run = this.runs.get(runKey);
+      if (run !== undefined) this.runs.delete(runKey);
+    }
     const t = e.event_time;
-    const errors = [...e.stage_errors, ...(run?.errors ?? [])];
-    if (e.error_message !== null && e.error_message !== '' && e.status === 'failed')
-      errors.push(e.error_message);
-    const record = emptyRecord({
+    const failed = isFailedExecution(e);
+    const withMessage = e.error_message !== null && e.error_message !== '' && e.status === 'failed';
+    // The run's messages: the event's own list itself when there is nothing to add (never modified).
+    let errors: readonly string[] = e.stage_errors;
+    if (withMessage || (run !== undefined && run.errors.length > 0)) {
+      const all = [...e.stage_errors, ...(run?.errors ?? [])];
+      if (withMessage) all.push(e.error_message as string);
+      errors = all;
+    }
+    // Every field of an AnomalyRecord, in emptyRecord's order (one object, one shape for all runs).
+    const record: AnomalyRecord = {
       pipeline_id: e.pipeline_id,
       execution_id: e.execution_id,
       time: t,
@@ -119,7 +130,7 @@ export class RunFeatureTracker {
       data_volume_mb: e.data_volume_mb ?? NaN,
       // A run that succeeded is no evidence of a failure spike: judging it on the hour's failures
       // would keep flagging every healthy run for an hour after a burst has ended.
-      failure_count_1h: isFailedExecution(e) ? this.failuresBefore(e.pipeline_id, t) : NaN,
+      failure_count_1h: failed ? this.failuresBefore(e.pipeline_id, t) : NaN,
       cpu_percent: e.cpu_percent ?? NaN,
       memory_percent: e.memory_percent ?? NaN,
       retry_count: e.retry_count,
@@ -129,8 +140,8 @@ export class RunFeatureTracker {
       latency_ms: e.latency_ms ?? NaN,
       stage_duration_ratio: run !== undefined && run.maxStageRatio > 0 ? run.maxStageRatio : NaN,
       new_template_rate: run !== undefined && run.logLines > 0 ? run.newTemplates / run.logLines : NaN,
-    });
-    if (isFailedExecution(e)) this.recordFailure(e.pipeline_id, t);
+    };
+    if (failed) this.recordFailure(e.pipeline_id, t);
     return record;
   }
 
