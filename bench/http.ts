@@ -18,7 +18,8 @@
  * acknowledged into the database before the next round starts.
  *
  * `--rows single` runs only the yardstick and the single-event rows, `--rows batch` only the batch rows
- * (one run per backend, no yardstick). Each service gets a fresh data folder (and, for the server, a
+ * (one run per backend), each after a batch yardstick: a route that only parses the same 1,000-record
+ * body (bench/noop-server.ts), the floor that HTTP and JSON parsing set on this machine. Each service gets a fresh data folder (and, for the server, a
  * fresh database). Prints the load average, one markdown table of every round and a summary table.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -284,7 +285,7 @@ const started = new Date().toISOString().slice(11, 16);
 
 let noop: Target | null = null;
 let noopProc: ChildProcess | null = null;
-if (wantSingle) {
+{
   noopProc = spawn(process.execPath, ['--import', 'tsx', 'bench/noop-server.ts', '18090'], {
     cwd: root,
     stdio: 'inherit',
@@ -299,12 +300,23 @@ if (wantSingle) {
   };
 }
 
+/** The batch yardstick: the same 1,000-record body, only parsed (HTTP and JSON floor, no ingest). */
+async function batchYardstick(backend: string): Promise<void> {
+  if (noop === null) return;
+  const r = await runWrk(
+    { ...noop, url: 'http://127.0.0.1:18090/noop-batch' },
+    luaPost('batch', batchFile),
+    8,
+  );
+  row(`do-nothing route parsing the 1,000-record body (${backend} run)`, r, 1000, 'yardstick: parse only');
+}
+
 /**
  * Y A Y A … Y: each ingest round's share is over the mean of the yardstick rounds before and after it.
  * A short unrecorded run first warms up every server (JIT, connection set-up).
  */
 async function alternate(backend: string, services: Target[]): Promise<void> {
-  if (noop === null) return;
+  if (noop === null || !wantSingle) return;
   const oneScript = luaPost('one', oneFile);
   const warmSeconds = Math.min(3, seconds);
   for (const t of [noop, ...services]) await runWrk(t, oneScript, connections, warmSeconds);
@@ -357,6 +369,7 @@ for (const backend of (['pglite', 'postgres'] as const).filter((b) => backends.i
       }
       await alternate(backend, services);
       if (wantBatch) {
+        await batchYardstick(backend);
         for (const s of services) {
           const batch = await runWrk(s, luaPost('batch', batchFile), 8);
           row(

@@ -1,11 +1,14 @@
 /**
- * The yardstick for single-event ingest: a Fastify server with one do-nothing JSON route on the same
- * machine. Run: node --import tsx bench/noop-server.ts PORT
+ * The yardsticks for ingest: a Fastify server on the same machine with a do-nothing JSON route
+ * (single events) and a route that only parses a JSON array body with Fastify's own parser and
+ * answers its length (1,000-event batches: the floor of HTTP and JSON parsing, with the service's
+ * body limit). Run: node --import tsx bench/noop-server.ts PORT
  */
 import Fastify from 'fastify';
 
 const port = Number(process.argv[2] ?? 18090);
-const app = Fastify({ logger: false });
+const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
 app.post('/noop', async () => ({ success: true }));
+app.post('/noop-batch', async (request) => ({ accepted: (request.body as unknown[]).length }));
 await app.listen({ port, host: '127.0.0.1' });
 process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
