@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../../shared/index.js';
-import { binMatrix, binOf, findCuts, fitBinMapper } from './bin-mapper.js';
+import { belowFloat32, binMatrix, binOf, findCuts, findCutsXgboost, fitBinMapper } from './bin-mapper.js';
 
 describe('findCuts', () => {
   it('puts a cut halfway between neighbouring distinct values when they fit', () => {
@@ -24,6 +24,56 @@ describe('findCuts', () => {
     const b = 1 + Number.EPSILON;
     const [cut] = findCuts(Float64Array.from([a, b]), 255);
     expect(a <= cut && cut < b).toBe(true);
+  });
+});
+
+describe('findCutsXgboost', () => {
+  const range = (n: number, f: (i: number) => number = (i) => i): Float64Array =>
+    Float64Array.from({ length: n }, (_, i) => f(i));
+  /** The cuts themselves (a row goes left when below one); the upper bounds lie just below them. */
+  const cutsOf = (sorted: Float64Array, maxBins: number): number[] =>
+    Array.from(findCutsXgboost(sorted, maxBins), (u) => {
+      expect(belowFloat32(Math.round(u))).toBe(u);
+      return Math.round(u);
+    });
+
+  it('cuts at the next training value, so a value between two goes with the lower one', () => {
+    const upper = findCutsXgboost(Float64Array.from([1, 2, 2, 3]), 255);
+    expect(Array.from(upper)).toEqual([belowFloat32(2), belowFloat32(3)]);
+    // 2.7 lies between the training values 2 and 3: with 2 here, nearer to 3 with the midpoints.
+    expect(binOf(upper, 2.7)).toBe(1);
+    expect(binOf(findCuts(Float64Array.from([1, 2, 2, 3]), 255), 2.7)).toBe(2);
+    expect([1, 2, 3].map((v) => binOf(upper, v))).toEqual([0, 1, 2]);
+    expect(findCutsXgboost(Float64Array.from([5, 5, 5]), 255).length).toBe(0);
+  });
+
+  it('compares in single precision, as XGBoost holds values', () => {
+    // 0.1 and its single-precision rounding (0.10000000149…) are one value to XGBoost.
+    const upper = findCutsXgboost(Float64Array.from([0, 0.1, Math.fround(0.1), 0.2]), 255);
+    expect(upper.length).toBe(2);
+    expect(binOf(upper, 0.1)).toBe(binOf(upper, Math.fround(0.1)));
+    for (const c of [0.1, 6, -3.7, 0, 1e-40]) {
+      const t = belowFloat32(Math.fround(c));
+      expect(Math.fround(t) < Math.fround(c)).toBe(true);
+      // The next double up rounds to the cut or above.
+      expect(Math.fround(t + Math.max(Math.abs(t) * 2 ** -52, Number.MIN_VALUE)) < Math.fround(c)).toBe(
+        false,
+      );
+    }
+  });
+
+  // Expected cuts: the split conditions of XGBoost 1.7.4 (tree_method=hist, max_bin=4, one
+  // XGBRegressor tree of y = x with up to 256 leaves, min_child_weight 0, λ 0), which uses them all.
+  it('places the cuts of more distinct values than bins where XGBoost 1.7 does', () => {
+    expect(cutsOf(range(20), 4)).toEqual([5, 10, 14]);
+    expect(cutsOf(range(100), 4)).toEqual([25, 51, 74]);
+    // 60 zeros then 60 … 99: the quantile midpoints give [0, 74.5]; XGBoost's ranks skip the ties.
+    expect(
+      cutsOf(
+        range(100, (i) => (i < 60 ? 0 : i)),
+        4,
+      ),
+    ).toEqual([70, 80, 88]);
   });
 });
 

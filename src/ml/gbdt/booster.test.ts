@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError, SeededRng } from '../../shared/index.js';
 import { rocAuc } from '../metrics/index.js';
 import type { Matrix } from '../matrix.js';
+import { belowFloat32 } from './bin-mapper.js';
 import { trainGbdt } from './booster.js';
 import { predict, predictRaw } from './predict.js';
 import { saveGbdt } from './serialize.js';
@@ -180,6 +181,46 @@ describe('trainGbdt: what it learns', () => {
       { rng: new SeededRng(0), params: { n_estimators: 10, colsample_bytree: 0.4 } },
     );
     for (const tree of model.trees) expect(new Set(tree.splitFeature).size).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("trainGbdt: compat 'xgboost'", () => {
+  // 80 rows, integer features (exact in XGBoost's single precision), feature 2 missing in every 11th.
+  const data: number[] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < 80; i++) {
+    const x0 = i % 9;
+    const x1 = ((i * 37) % 23) * 2;
+    data.push(x0, x1, i % 11 === 0 ? NaN : (i * 13) % 17);
+    labels.push((x0 >= 6 && x1 < 30) || (i * 7919) % 5 === 0 ? 1 : 0);
+  }
+  const train = { x: { data: Float64Array.from(data), rows: 80, cols: 3 }, y: Float64Array.from(labels) };
+  // Between training values, below and above all of them, missing.
+  const test: Matrix = {
+    data: Float64Array.from([5.7, 7.5, NaN, 6, 29, 3, 8.5, 45, 16.5, -1, -1, -1, 2, 31, NaN, 7, 10, 20]),
+    rows: 6,
+    cols: 3,
+  };
+  const params = { num_leaves: 8, n_estimators: 3, learning_rate: 0.3 };
+
+  it('gives the raw scores of XGBoost 1.7.4 with the same settings', () => {
+    // XGBClassifier(tree_method='hist', grow_policy='lossguide', max_leaves=8, max_depth=0,
+    // max_bin=255, n_estimators=3, learning_rate=0.3, n_jobs=1).predict(DMatrix(test),
+    // output_margin=True), single precision. Its trees have 8 leaves, down to 1.6 rows of hessian
+    // (6 rows) per leaf, and learn missing values left on feature 2.
+    const xgboost = [-0.1132052392, 1.2166454792, -1.0128954649, -1.0128954649, 0.2623015046, 1.2166454792];
+    const model = trainGbdt(train, { rng: new SeededRng(0), params: { ...params, compat: 'xgboost' } });
+    expect(model.baseScore).toBe(0);
+    expect(model.trees.map((t) => t.numLeaves)).toEqual([8, 8, 8]);
+    rawOf(model, test).forEach((v, i) => expect(v).toBeCloseTo(xgboost[i], 6));
+    // First split as XGBoost's "f0 < 6": 5.7 goes left with 5, not right as with a cut at 5.5.
+    expect([model.trees[0].splitFeature[0], model.trees[0].threshold[0]]).toEqual([0, belowFloat32(6)]);
+  });
+
+  it('is not what the defaults grow', () => {
+    const model = trainGbdt(train, { rng: new SeededRng(0), params });
+    expect(model.baseScore).not.toBe(0);
+    expect(model.trees[0].numLeaves).toBeLessThan(8);
   });
 });
 

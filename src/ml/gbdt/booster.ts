@@ -39,21 +39,26 @@ export function trainGbdt(train: LabelledSet, options: TrainOptions): GbdtModel 
   const { w, validW, featureNames } = checkInputs(train, options, params, objective);
   const { rng, valid } = options;
   const n = x.rows;
-  const mapper = fitBinMapper(x, params.max_bins, rng);
+  const xgboost = params.compat === 'xgboost';
+  const mapper = fitBinMapper(x, params.max_bins, rng, xgboost ? 'xgboost' : 'midpoint');
   const learner = new TreeLearner(mapper, binMatrix(mapper, x), n, {
     numLeaves: params.num_leaves,
     maxDepth: params.max_depth,
     learningRate: params.learning_rate,
     lambdaL2: params.lambda_l2,
-    minSamplesLeaf: params.min_samples_leaf,
+    minSamplesLeaf: xgboost ? 1 : params.min_samples_leaf,
     minChildWeight: params.min_child_weight,
-    minGain: params.min_gain,
+    // XGBoost takes no split that gains 1e-6 or less.
+    minGain: xgboost ? Math.max(params.min_gain, XGBOOST_MIN_GAIN) : params.min_gain,
+    xgboost,
   });
   const usable: number[] = [];
-  for (let f = 0; f < x.cols; f++) if (mapper.numBins[f] > 1) usable.push(f);
+  // One finite bin: no split, except XGBoost's "finite left, missing right".
+  for (let f = 0; f < x.cols; f++) if (mapper.numBins[f] > 1 || xgboost) usable.push(f);
   const usableFeatures = Int32Array.from(usable);
 
-  const baseScore = objective.initScore(y, w);
+  // XGBoost 1.7 starts every model from base_score 0.5: raw 0 for logloss, 0.5 for squared error.
+  const baseScore = xgboost ? (objective.name === 'binary' ? 0 : 0.5) : objective.initScore(y, w);
   const scores = objective.startScores(y, w, baseScore);
   const validRaw = valid ? new Float64Array(valid.x.rows).fill(baseScore) : null;
   const bagSize = params.subsample < 1 ? sampleSize(n, params.subsample) : n;
@@ -76,6 +81,9 @@ export function trainGbdt(train: LabelledSet, options: TrainOptions): GbdtModel 
   if (stopper.enabled) trees.length = stopper.bestRound + 1;
   return { params, featureNames, numFeatures: x.cols, baseScore, trees };
 }
+
+/** XGBoost's smallest loss change that counts as a split (kRtEps). */
+const XGBOOST_MIN_GAIN = 1e-6;
 
 /** Tracks the best validation round; says when `rounds` rounds have passed without improving on it. */
 class EarlyStopping {

@@ -1,4 +1,4 @@
-import type { BinMapper } from './bin-mapper.js';
+import { xgboostTopBound, type BinMapper } from './bin-mapper.js';
 import {
   buildHistogram,
   clearHistogram,
@@ -9,7 +9,13 @@ import {
 } from './histogram.js';
 import { DataPartition } from './partition.js';
 import { binCounts, buildRootHistogram } from './root-histogram.js';
-import { findBestSplit, leafOutput, SplitInfo, type SplitRules } from './split-finder.js';
+import {
+  findBestSplit,
+  findBestSplitXgboost,
+  leafOutput,
+  SplitInfo,
+  type SplitRules,
+} from './split-finder.js';
 import { TreeBuilder, type Tree } from './tree.js';
 
 /** What the tree learner needs from the hyperparameters. */
@@ -37,6 +43,9 @@ export class TreeLearner {
   private readonly sumHess: Float64Array;
   private readonly leafValue: Float64Array;
   private readonly leafCover: Float64Array;
+  /** XGBoost's node id of each leaf (children numbered in the order made), for its tie rule. */
+  private readonly nodeId: Int32Array;
+  private nextNodeId = 1;
   /** Gradients and hessians of one leaf's rows, interleaved, in the leaf's row order. */
   private readonly orderedGh: Float64Array;
   private features: Int32Array = new Int32Array(0);
@@ -60,6 +69,7 @@ export class TreeLearner {
     this.sumHess = new Float64Array(L);
     this.leafValue = new Float64Array(L);
     this.leafCover = new Float64Array(L);
+    this.nodeId = new Int32Array(L);
     this.orderedGh = new Float64Array(2 * numRows);
     this.rulesNow = rules;
   }
@@ -75,6 +85,8 @@ export class TreeLearner {
     partition.reset(bag, bagSize);
     builder.reset();
     this.free.length = 0;
+    this.nodeId[0] = 0;
+    this.nextNodeId = 1;
     for (let i = this.rules.numLeaves - 1; i >= 0; i--) this.free.push(i);
     sumRows(gh, bag, bagSize, this.sumGrad, this.sumHess);
     this.rulesNow = treeRules(rules, this.sumHess[0] / bagSize);
@@ -95,12 +107,15 @@ export class TreeLearner {
     return builder.finish(this.leafValue, this.leafCover);
   }
 
+  /** The leaf to split next: highest gain; ties to the lower leaf (XGBoost's rules: lower node id). */
   private bestLeaf(): number {
+    const byNode = this.rules.xgboost === true;
     let best = -1;
     let bestGain = -Infinity;
     for (let l = 0; l < this.builder.numLeaves; l++) {
       const s = this.splits[l];
-      if (s.feature >= 0 && s.gain > bestGain) {
+      if (s.feature < 0) continue;
+      if (s.gain > bestGain || (byNode && s.gain === bestGain && this.nodeId[l] < this.nodeId[best])) {
         best = l;
         bestGain = s.gain;
       }
@@ -113,7 +128,10 @@ export class TreeLearner {
     const s = this.splits[leaf];
     const f = s.feature;
     const cover = partition.count[leaf];
-    const right = builder.split(leaf, f, mapper.upper[f][s.bin], s.defaultLeft, s.gain, cover);
+    // The top bin (XGBoost's rules only: every finite value left, missing values right).
+    const threshold =
+      s.bin < mapper.numBins[f] - 1 ? mapper.upper[f][s.bin] : xgboostTopBound(mapper.highest[f]);
+    const right = builder.split(leaf, f, threshold, s.defaultLeft, s.gain, cover);
     partition.split(leaf, right, this.bins, this.numRows, f, s.bin, mapper.numBins[f], s.defaultLeft);
     this.sumGrad[right] = this.sumGrad[leaf] - s.leftGrad;
     this.sumHess[right] = this.sumHess[leaf] - s.leftHess;
@@ -121,6 +139,9 @@ export class TreeLearner {
     this.sumHess[leaf] = s.leftHess;
     this.splits[right].feature = -1;
     s.feature = -1;
+    this.nodeId[leaf] = this.nextNodeId;
+    this.nodeId[right] = this.nextNodeId + 1;
+    this.nextNodeId += 2;
 
     const parentHist = this.histOf[leaf];
     // After the last split the tree is full: the children's histograms would never be used.
@@ -182,7 +203,7 @@ export class TreeLearner {
 
   private findSplit(leaf: number): void {
     const { mapper } = this;
-    findBestSplit(
+    (this.rules.xgboost === true ? findBestSplitXgboost : findBestSplit)(
       this.splits[leaf],
       this.pool[this.histOf[leaf]],
       this.features,
@@ -203,6 +224,8 @@ export class TreeLearner {
  * on a handful of rows, or once every row is predicted confidently, it shrinks with the hessians.
  */
 export function treeRules(rules: LearnerRules, meanHess: number): LearnerRules {
+  // XGBoost's floor is never capped.
+  if (rules.xgboost === true) return rules;
   const cap = rules.minSamplesLeaf * meanHess;
   return cap < rules.minChildWeight ? { ...rules, minChildWeight: cap } : rules;
 }

@@ -99,6 +99,17 @@ export const GBDT_PARAMS = {
     exclusiveMin: true,
     doc: 'Weight multiplier of positive rows (binary only).',
   },
+  compat: {
+    kind: 'enum',
+    default: 'none',
+    choices: ['none', 'xgboost'],
+    doc:
+      'xgboost = grow the trees XGBoost 1.7 grows (tree_method=hist, grow_policy=lossguide, same settings): ' +
+      'its bin cuts (training values in single precision, left when below), start from base_score 0.5, no ' +
+      'row minimum (min_samples_leaf ignored), min_child_weight uncapped, gains compared in single precision ' +
+      '(ties to the lower feature, then leaf), unseen missing values right. Subsampling draws other rows ' +
+      'than XGBoost does (docs/BENCHMARKS.md).',
+  },
   early_stopping_rounds: {
     kind: 'number',
     default: 0,

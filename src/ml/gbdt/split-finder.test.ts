@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findBestSplit, leafOutput, SplitInfo, type SplitRules } from './split-finder.js';
+import {
+  findBestSplit,
+  findBestSplitXgboost,
+  leafOutput,
+  SplitInfo,
+  type SplitRules,
+} from './split-finder.js';
 
 const rules: SplitRules = { lambdaL2: 1, minSamplesLeaf: 1, minChildWeight: 0, minGain: 0 };
 const offset = Int32Array.from([0]);
@@ -76,5 +82,31 @@ describe('findBestSplit', () => {
       rules,
     );
     expect(out.feature).toBe(1);
+  });
+});
+
+describe('findBestSplitXgboost', () => {
+  const xgb: SplitRules = { ...rules, xgboost: true };
+
+  it('finds the same split as ours, but sends unseen missing values right', () => {
+    const h = hist([-2, 2, 2], [-1, 1, 1], [3, 2, 2], [0, 0, 0]);
+    const out = new SplitInfo();
+    findBestSplitXgboost(out, h, oneFeature, offset, Int32Array.from([3]), 0, 5, 5, xgb);
+    expect([out.feature, out.bin, out.defaultLeft]).toEqual([0, 1, false]);
+    // Single precision, as XGBoost keeps gains.
+    expect(out.gain).toBe(Math.fround(5.25));
+  });
+
+  it('can split the missing values from every finite value', () => {
+    // Both finite bins pull down, the missing rows up: the best split is finite | missing.
+    const h = hist([-2, 2, 2], [-2, 2, 2], [4, 2, 2]);
+    const out = new SplitInfo();
+    findBestSplitXgboost(out, h, oneFeature, offset, Int32Array.from([2]), 0, 6, 6, xgb);
+    // Left: the top bin and all below (G −4, H 4 → 16/5), right: missing (G 4, H 2 → 16/3).
+    expect([out.bin, out.defaultLeft, out.leftCount]).toEqual([1, false, 4]);
+    expect(out.gain).toBe(Math.fround(16 / 5 + 16 / 3));
+    // Ours only splits between finite bins: at most 4/3 + 4/5.
+    findBestSplit(out, h, oneFeature, offset, Int32Array.from([2]), 0, 6, 6, rules);
+    expect(out.gain).toBeCloseTo(4 / 3 + 4 / 5, 12);
   });
 });

@@ -2,9 +2,12 @@
 export class SplitInfo {
   gain = 0;
   feature = -1;
-  /** Rows whose bin is ≤ this go left. */
+  /** Rows whose bin is ≤ this go left; the top bin (XGBoost's rules only): every finite value left. */
   bin = 0;
-  /** Where missing values go (learnt when the leaf had some; else the side with more rows). */
+  /**
+   * Where missing values go (learnt when the leaf had some; else the side with more rows, or right
+   * under `compat: 'xgboost'`).
+   */
   defaultLeft = false;
   leftGrad = 0;
   leftHess = 0;
@@ -17,6 +20,8 @@ export interface SplitRules {
   readonly minSamplesLeaf: number;
   readonly minChildWeight: number;
   readonly minGain: number;
+  /** XGBoost 1.7's split search (`findBestSplitXgboost`) instead of ours. */
+  readonly xgboost?: boolean;
 }
 
 /** G²/(H+λ): twice the loss reduction a leaf with these sums achieves at its optimal value. */
@@ -112,6 +117,79 @@ export function findBestSplit(
           out.leftCount = cl2;
         }
       }
+    }
+  }
+}
+
+/**
+ * The split search of XGBoost 1.7's `hist` updater, for `compat: 'xgboost'`: per feature, first every
+ * bin boundary with missing values right (low bins first; with missing values in the leaf also above
+ * the top bin: every finite value left, the missing ones right), then — when the leaf has missing
+ * values — with them left (high bins first). (XGBoost also tries "missing alone left", the mirror of
+ * the first and never strictly better, so it is left out.) Gains are compared in single
+ * precision as XGBoost stores them: a candidate replaces the best only when strictly larger there, so
+ * ties go to the lower feature and the first boundary found. Without missing values in the leaf, unseen
+ * missing values go right. Same constraints as `findBestSplit` (rows, hessian, minimum gain).
+ */
+export function findBestSplitXgboost(
+  out: SplitInfo,
+  hist: Float64Array,
+  features: Int32Array,
+  offset: Int32Array,
+  numBins: Int32Array,
+  sumGrad: number,
+  sumHess: number,
+  count: number,
+  rules: SplitRules,
+): void {
+  const { lambdaL2, minSamplesLeaf, minChildWeight } = rules;
+  const parent = leafScore(sumGrad, sumHess, lambdaL2);
+  out.gain = Math.fround(rules.minGain);
+  out.feature = -1;
+  const consider = (f: number, b: number, gl: number, hl: number, cl: number, missingLeft: boolean): void => {
+    const hr = sumHess - hl;
+    const cr = count - cl;
+    if (cl < minSamplesLeaf || cr < minSamplesLeaf || hl < minChildWeight || hr < minChildWeight) return;
+    if (!(hl + lambdaL2 > 0 && hr + lambdaL2 > 0)) return;
+    const gr = sumGrad - gl;
+    const gain = Math.fround((gl * gl) / (hl + lambdaL2) + (gr * gr) / (hr + lambdaL2) - parent);
+    if (gain > out.gain) {
+      out.gain = gain;
+      out.feature = f;
+      out.bin = b;
+      out.defaultLeft = missingLeft;
+      out.leftGrad = gl;
+      out.leftHess = hl;
+      out.leftCount = cl;
+    }
+  };
+  for (let k = 0; k < features.length; k++) {
+    const f = features[k];
+    const nb = numBins[f];
+    const base = offset[f] * 3;
+    let gl = 0;
+    let hl = 0;
+    let cl = 0;
+    // The top bin's candidate has only the missing rows on the right: none without missing values.
+    for (let b = 0; b < nb; b++) {
+      const s = base + b * 3;
+      gl += hist[s];
+      hl += hist[s + 1];
+      cl += hist[s + 2];
+      consider(f, b, gl, hl, cl, false);
+    }
+    const ms = base + nb * 3;
+    if (hist[ms + 2] === 0) continue;
+    // Missing left: left = missing + finite bins ≤ b, for b from the top boundary down.
+    let gr = 0;
+    let hr = 0;
+    let cr = 0;
+    for (let b = nb - 2; b >= 0; b--) {
+      const s = base + (b + 1) * 3;
+      gr += hist[s];
+      hr += hist[s + 1];
+      cr += hist[s + 2];
+      consider(f, b, sumGrad - gr, sumHess - hr, count - cr, true);
     }
   }
 }
