@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRng } from '../../shared/index.js';
-import { belowFloat32, binMatrix, binOf, findCuts, findCutsXgboost, fitBinMapper } from './bin-mapper.js';
+import {
+  belowFloat32,
+  binMatrix,
+  binOf,
+  findCuts,
+  findCutsSklearn,
+  findCutsXgboost,
+  fitBinMapper,
+} from './bin-mapper.js';
 
 describe('findCuts', () => {
   it('puts a cut halfway between neighbouring distinct values when they fit', () => {
@@ -24,6 +32,29 @@ describe('findCuts', () => {
     const b = 1 + Number.EPSILON;
     const [cut] = findCuts(Float64Array.from([a, b]), 255);
     expect(a <= cut && cut < b).toBe(true);
+  });
+});
+
+describe('findCutsSklearn', () => {
+  // Expected: scikit-learn 1.2.1's _find_binning_thresholds(values, max_bins) on the same values.
+  it('rounds the midpoints of distinct values as scikit-learn does: (a + b) × 0.5', () => {
+    expect(Array.from(findCutsSklearn(Float64Array.from([0.1, 0.5]), 255))).toEqual([0.3]);
+    expect(Array.from(findCutsSklearn(Float64Array.from([0.1, 0.7]), 255))).toEqual([0.39999999999999997]);
+    // findCuts rounds a + (b − a) / 2 the other way.
+    expect(Array.from(findCuts(Float64Array.from([0.1, 0.5]), 255))).toEqual([0.30000000000000004]);
+  });
+
+  it("places percentile midpoints where numpy's percentile(method='midpoint') does", () => {
+    const x0 = Float64Array.from({ length: 80 }, (_, i) => ((i * 37) % 101) / 10).sort();
+    expect(Array.from(findCutsSklearn(x0, 8))).toEqual([1.15, 2.4, 3.75, 4.95, 6.25, 7.55, 8.8]);
+    const roots = Float64Array.from({ length: 301 }, (_, i) => Math.sqrt(i) / 7);
+    const cuts = findCutsSklearn(roots, 255);
+    expect(cuts.length).toBe(254);
+    expect(Array.from(cuts.subarray(0, 8))).toEqual([
+      0.1724438258837925, 0.22473316928156944, 0.2665750576834912, 0.30257628410712784, 0.33468269430592623,
+      0.3910127454150558, 0.41631622319615647, 0.4401626900120271,
+    ]);
+    expect(Array.from(findCuts(roots, 255))).not.toEqual(Array.from(cuts));
   });
 });
 

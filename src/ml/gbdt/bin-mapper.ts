@@ -25,10 +25,11 @@ export interface BinMapper {
 }
 
 /**
- * How bin boundaries are placed: `midpoint` as scikit-learn's HistGradientBoosting (see `findCuts`),
+ * How bin boundaries are placed: `midpoint` like scikit-learn's HistGradientBoosting (see `findCuts`),
+ * `sklearn` as scikit-learn 1.2's HistGradientBoosting to the last bit (see `findCutsSklearn`),
  * `xgboost` as XGBoost 1.7's `hist` (see `findCutsXgboost`).
  */
-export type Binning = 'midpoint' | 'xgboost';
+export type Binning = 'midpoint' | 'sklearn' | 'xgboost';
 
 /** Learns ≤ maxBins finite bins per feature from the finite values (on a seeded sample when large). */
 export function fitBinMapper(x: Matrix, maxBins: number, rng: Rng, binning: Binning = 'midpoint'): BinMapper {
@@ -48,7 +49,12 @@ export function fitBinMapper(x: Matrix, maxBins: number, rng: Rng, binning: Binn
     }
     const sorted = sortFloat64(values.subarray(0, n), scratch);
     highest[f] = n > 0 ? sorted[n - 1] : NaN;
-    const cuts = binning === 'xgboost' ? findCutsXgboost(sorted, maxBins) : findCuts(sorted, maxBins);
+    const cuts =
+      binning === 'xgboost'
+        ? findCutsXgboost(sorted, maxBins)
+        : binning === 'sklearn'
+          ? findCutsSklearn(sorted, maxBins)
+          : findCuts(sorted, maxBins);
     upper.push(cuts);
     numBins[f] = cuts.length + 1;
     offset[f] = total;
@@ -79,6 +85,45 @@ export function findCuts(sorted: Float64Array, maxBins: number): Float64Array {
   }
   return Float64Array.from(cuts);
 }
+
+/**
+ * Cut points as scikit-learn 1.2's HistGradientBoosting computes them, rounding included, for
+ * `compat: 'sklearn'`. With at most `maxBins` distinct values: (a + b) × 0.5 for each pair of
+ * neighbouring distinct values. Otherwise numpy's `percentile(…, method="midpoint")` at k × (100 /
+ * maxBins) percent, k = 1 … maxBins−1: at position (n−1) × q (q = percent / 100) the value there when
+ * the position is whole, else b − (b − a) × 0.5 of the two order statistics around it. Cuts above 1e300
+ * are lowered to it. A repeated cut is kept once (scikit-learn keeps the repeat: an empty bin, which
+ * no split can use, so the trees are the same). `findCuts` places the same cuts up to rounding.
+ */
+export function findCutsSklearn(sorted: Float64Array, maxBins: number): Float64Array {
+  const n = sorted.length;
+  let distinct = 0;
+  for (let i = 0; i < n && distinct <= maxBins; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  const cuts: number[] = [];
+  const push = (c: number): void => {
+    const cut = Math.min(c, SKLEARN_ALMOST_INF);
+    if (cuts.length === 0 || cut > cuts[cuts.length - 1]) cuts.push(cut);
+  };
+  if (distinct <= maxBins) {
+    for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) push((sorted[i - 1] + sorted[i]) * 0.5);
+    return Float64Array.from(cuts);
+  }
+  const step = 100 / maxBins;
+  for (let k = 1; k < maxBins; k++) {
+    const pos = (n - 1) * ((k * step) / 100);
+    const lo = Math.floor(pos);
+    if (lo === pos) push(sorted[lo]);
+    else {
+      const a = sorted[lo];
+      const b = sorted[Math.min(lo + 1, n - 1)];
+      push(b - (b - a) * 0.5);
+    }
+  }
+  return Float64Array.from(cuts);
+}
+
+/** scikit-learn's ceiling on bin thresholds (ALMOST_INF). */
+const SKLEARN_ALMOST_INF = 1e300;
 
 /**
  * Cut points as XGBoost 1.7's `hist` places them, returned as upper bounds like `findCuts`'. XGBoost

@@ -224,6 +224,58 @@ describe("trainGbdt: compat 'xgboost'", () => {
   });
 });
 
+describe("trainGbdt: compat 'sklearn'", () => {
+  // 80 rows; feature 1 missing in every 7th row, most of those positive.
+  const data: number[] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < 80; i++) {
+    const x0 = ((i * 37) % 101) / 10;
+    data.push(x0, i % 7 === 3 ? NaN : (i * 13) % 29, (i % 5) * 0.1);
+    labels.push(x0 > 5 !== (i % 4 === 0) || (i % 7 === 3 && i % 3 !== 0) ? 1 : 0);
+  }
+  const train = { x: { data: Float64Array.from(data), rows: 80, cols: 3 }, y: Float64Array.from(labels) };
+  const test: Matrix = {
+    data: Float64Array.from([2, NaN, 0.1, 7.5, 5, 0.3, 9.9, 28, NaN, 0.5, 14, 0, 6.2, NaN, 0.4]),
+    rows: 5,
+    cols: 3,
+  };
+  const params = { num_leaves: 4, n_estimators: 3, learning_rate: 0.1, min_samples_leaf: 5, max_bins: 8 };
+
+  it('gives the raw scores of scikit-learn 1.2.1 with the same settings', () => {
+    // HistGradientBoostingClassifier(max_leaf_nodes=4, max_iter=3, learning_rate=0.1,
+    // min_samples_leaf=5, max_bins=8, early_stopping=False).fit(x, y): decision_function(test),
+    // _baseline_prediction, bin_thresholds_[0] and its first tree.
+    const sklearn = [
+      -0.028408787025234104, 0.3084333479504704, 0.3084333479504704, -0.2571098376509474, 0.3084333479504704,
+    ];
+    const model = trainGbdt(train, { rng: new SeededRng(0), params: { ...params, compat: 'sklearn' } });
+    expect(model.baseScore).toBeCloseTo(0.0500104205746612, 15);
+    rawOf(model, test).forEach((v, i) => expect(v).toBeCloseTo(sklearn[i], 12));
+    const [first] = model.trees;
+    // Root "x0 <= 4.95" (a percentile midpoint), then feature 1: every finite value left, missing right.
+    expect([first.splitFeature[0], first.threshold[0]]).toEqual([0, 4.95]);
+    const left = first.leftChild[0];
+    expect([first.splitFeature[left], first.threshold[left], first.defaultLeft[left]]).toEqual([
+      1,
+      Number.MAX_VALUE,
+      0,
+    ]);
+    expect(Array.from(first.leafValue).sort((a, b) => a - b)).toEqual(
+      [-0.12507817087768455, -0.027239242369992363, -0.005003122254607782, 0.08505316421269979].map((v) =>
+        expect.closeTo(v, 14),
+      ),
+    );
+  });
+
+  it('is not what the defaults grow', () => {
+    const model = trainGbdt(train, { rng: new SeededRng(0), params });
+    const raw = rawOf(model, test);
+    expect(Math.abs(raw[0] - -0.028408787025234104)).toBeGreaterThan(1e-3);
+    // The defaults cannot send the missing values of feature 1 alone to one side.
+    expect(model.trees[0].threshold).not.toContain(Number.MAX_VALUE);
+  });
+});
+
 describe('trainGbdt: weights', () => {
   it('treats scale_pos_weight like a weight on every positive row', () => {
     const { x, y } = xorData(400, 10);

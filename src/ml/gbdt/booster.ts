@@ -1,5 +1,5 @@
 import { AppError, ValidationError, type Rng } from '../../shared/index.js';
-import { binMatrix, fitBinMapper } from './bin-mapper.js';
+import { binMatrix, fitBinMapper, type BinMapper } from './bin-mapper.js';
 import { TreeLearner } from './learner.js';
 import type { Matrix } from '../matrix.js';
 import { assertMatrix } from './matrix.js';
@@ -40,26 +40,47 @@ export function trainGbdt(train: LabelledSet, options: TrainOptions): GbdtModel 
   const { rng, valid } = options;
   const n = x.rows;
   const xgboost = params.compat === 'xgboost';
-  const mapper = fitBinMapper(x, params.max_bins, rng, xgboost ? 'xgboost' : 'midpoint');
-  const learner = new TreeLearner(mapper, binMatrix(mapper, x), n, {
+  const sklearn = params.compat === 'sklearn';
+  const mapper = fitBinMapper(
+    x,
+    params.max_bins,
+    rng,
+    xgboost ? 'xgboost' : sklearn ? 'sklearn' : 'midpoint',
+  );
+  const bins = binMatrix(mapper, x);
+  const sklearnMissing = sklearn ? missingFeatures(mapper, bins, n) : undefined;
+  // scikit-learn's own settings where not given: l2_regularization 0, min_hessian_to_split 1e-3.
+  const given = (name: string): boolean => options.params?.[name] !== undefined;
+  const learner = new TreeLearner(mapper, bins, n, {
     numLeaves: params.num_leaves,
     maxDepth: params.max_depth,
     learningRate: params.learning_rate,
-    lambdaL2: params.lambda_l2,
+    lambdaL2: sklearn && !given('lambda_l2') ? 0 : params.lambda_l2,
     minSamplesLeaf: xgboost ? 1 : params.min_samples_leaf,
-    minChildWeight: params.min_child_weight,
+    minChildWeight: sklearn && !given('min_child_weight') ? SKLEARN_MIN_HESSIAN : params.min_child_weight,
     // XGBoost takes no split that gains 1e-6 or less.
     minGain: xgboost ? Math.max(params.min_gain, XGBOOST_MIN_GAIN) : params.min_gain,
     xgboost,
+    sklearnMissing,
   });
   const usable: number[] = [];
-  // One finite bin: no split, except XGBoost's "finite left, missing right".
-  for (let f = 0; f < x.cols; f++) if (mapper.numBins[f] > 1 || xgboost) usable.push(f);
+  // One finite bin: no split, except XGBoost's and scikit-learn's "finite left, missing right".
+  for (let f = 0; f < x.cols; f++) {
+    if (mapper.numBins[f] > 1 || xgboost || sklearnMissing?.[f] === 1) usable.push(f);
+  }
   const usableFeatures = Int32Array.from(usable);
 
   // XGBoost 1.7 starts every model from base_score 0.5: raw 0 for logloss, 0.5 for squared error.
-  const baseScore = xgboost ? (objective.name === 'binary' ? 0 : 0.5) : objective.initScore(y, w);
-  const scores = objective.startScores(y, w, baseScore);
+  const baseScore = xgboost
+    ? objective.name === 'binary'
+      ? 0
+      : 0.5
+    : sklearn
+      ? objective.initScoreSklearn(y, w)
+      : objective.initScore(y, w);
+  const scores = sklearn
+    ? objective.startScoresSklearn(y, w, baseScore)
+    : objective.startScores(y, w, baseScore);
   const validRaw = valid ? new Float64Array(valid.x.rows).fill(baseScore) : null;
   const bagSize = params.subsample < 1 ? sampleSize(n, params.subsample) : n;
   const trees: Tree[] = [];
@@ -84,6 +105,25 @@ export function trainGbdt(train: LabelledSet, options: TrainOptions): GbdtModel 
 
 /** XGBoost's smallest loss change that counts as a split (kRtEps). */
 const XGBOOST_MIN_GAIN = 1e-6;
+
+/** scikit-learn's smallest hessian sum on each side of a split (min_hessian_to_split). */
+const SKLEARN_MIN_HESSIAN = 1e-3;
+
+/** 1 for each feature with a missing value in some training row (its missing bin used). */
+function missingFeatures(mapper: BinMapper, bins: Uint8Array, rows: number): Uint8Array {
+  const out = new Uint8Array(mapper.numFeatures);
+  for (let f = 0; f < mapper.numFeatures; f++) {
+    const missing = mapper.numBins[f];
+    const col = f * rows;
+    for (let r = 0; r < rows; r++) {
+      if (bins[col + r] === missing) {
+        out[f] = 1;
+        break;
+      }
+    }
+  }
+  return out;
+}
 
 /** Tracks the best validation round; says when `rounds` rounds have passed without improving on it. */
 class EarlyStopping {

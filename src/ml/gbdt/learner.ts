@@ -11,8 +11,10 @@ import { DataPartition } from './partition.js';
 import { binCounts, buildRootHistogram } from './root-histogram.js';
 import {
   findBestSplit,
+  findBestSplitSklearn,
   findBestSplitXgboost,
   leafOutput,
+  sklearnNodeValue,
   SplitInfo,
   type SplitRules,
 } from './split-finder.js';
@@ -46,6 +48,8 @@ export class TreeLearner {
   /** XGBoost's node id of each leaf (children numbered in the order made), for its tie rule. */
   private readonly nodeId: Int32Array;
   private nextNodeId = 1;
+  /** scikit-learn's value of each leaf, unshrunk (`compat: 'sklearn'`; 0 at the root). */
+  private readonly nodeValue: Float64Array;
   /** Gradients and hessians of one leaf's rows, interleaved, in the leaf's row order. */
   private readonly orderedGh: Float64Array;
   private features: Int32Array = new Int32Array(0);
@@ -70,6 +74,7 @@ export class TreeLearner {
     this.leafValue = new Float64Array(L);
     this.leafCover = new Float64Array(L);
     this.nodeId = new Int32Array(L);
+    this.nodeValue = new Float64Array(L);
     this.orderedGh = new Float64Array(2 * numRows);
     this.rulesNow = rules;
   }
@@ -87,6 +92,7 @@ export class TreeLearner {
     this.free.length = 0;
     this.nodeId[0] = 0;
     this.nextNodeId = 1;
+    this.nodeValue[0] = 0;
     for (let i = this.rules.numLeaves - 1; i >= 0; i--) this.free.push(i);
     sumRows(gh, bag, bagSize, this.sumGrad, this.sumHess);
     this.rulesNow = treeRules(rules, this.sumHess[0] / bagSize);
@@ -100,8 +106,11 @@ export class TreeLearner {
       if (best < 0) break;
       this.splitLeaf(best, gh);
     }
+    const sklearn = rules.sklearnMissing !== undefined;
     for (let l = 0; l < builder.numLeaves; l++) {
-      this.leafValue[l] = leafOutput(this.sumGrad[l], this.sumHess[l], rules.lambdaL2) * rules.learningRate;
+      this.leafValue[l] =
+        (sklearn ? this.nodeValue[l] : leafOutput(this.sumGrad[l], this.sumHess[l], rules.lambdaL2)) *
+        rules.learningRate;
       this.leafCover[l] = partition.count[l];
     }
     return builder.finish(this.leafValue, this.leafCover);
@@ -128,9 +137,14 @@ export class TreeLearner {
     const s = this.splits[leaf];
     const f = s.feature;
     const cover = partition.count[leaf];
-    // The top bin (XGBoost's rules only: every finite value left, missing values right).
+    const sklearn = this.rules.sklearnMissing !== undefined;
+    // The top bin (XGBoost's and scikit-learn's rules only: every finite value left, missing values right).
     const threshold =
-      s.bin < mapper.numBins[f] - 1 ? mapper.upper[f][s.bin] : xgboostTopBound(mapper.highest[f]);
+      s.bin < mapper.numBins[f] - 1
+        ? mapper.upper[f][s.bin]
+        : sklearn
+          ? Number.MAX_VALUE
+          : xgboostTopBound(mapper.highest[f]);
     const right = builder.split(leaf, f, threshold, s.defaultLeft, s.gain, cover);
     partition.split(leaf, right, this.bins, this.numRows, f, s.bin, mapper.numBins[f], s.defaultLeft);
     this.sumGrad[right] = this.sumGrad[leaf] - s.leftGrad;
@@ -142,6 +156,11 @@ export class TreeLearner {
     this.nodeId[leaf] = this.nextNodeId;
     this.nodeId[right] = this.nextNodeId + 1;
     this.nextNodeId += 2;
+    if (sklearn) {
+      const { lambdaL2 } = this.rules;
+      this.nodeValue[leaf] = sklearnNodeValue(this.sumGrad[leaf], this.sumHess[leaf], lambdaL2);
+      this.nodeValue[right] = sklearnNodeValue(this.sumGrad[right], this.sumHess[right], lambdaL2);
+    }
 
     const parentHist = this.histOf[leaf];
     // After the last split the tree is full: the children's histograms would never be used.
@@ -152,7 +171,10 @@ export class TreeLearner {
       this.free.push(parentHist);
       return;
     }
-    const leftSmaller = partition.count[leaf] <= partition.count[right];
+    // scikit-learn builds the right child's histogram when the two are the same size.
+    const leftSmaller = sklearn
+      ? partition.count[leaf] < partition.count[right]
+      : partition.count[leaf] <= partition.count[right];
     const small = leftSmaller ? leaf : right;
     const large = leftSmaller ? right : leaf;
     const smallHist = this.buildFor(small, gh);
@@ -172,7 +194,10 @@ export class TreeLearner {
     const { rules } = this;
     return (
       this.partition.count[leaf] >= 2 * rules.minSamplesLeaf &&
-      this.sumHess[leaf] >= 2 * this.rulesNow.minChildWeight &&
+      // scikit-learn checks the hessian floor on the root alone (its splits check each side).
+      (rules.sklearnMissing === undefined
+        ? this.sumHess[leaf] >= 2 * this.rulesNow.minChildWeight
+        : this.builder.numLeaves > 1 || this.sumHess[leaf] >= rules.minChildWeight) &&
       (rules.maxDepth < 0 || this.builder.leafDepth[leaf] < rules.maxDepth)
     );
   }
@@ -203,6 +228,21 @@ export class TreeLearner {
 
   private findSplit(leaf: number): void {
     const { mapper } = this;
+    if (this.rules.sklearnMissing !== undefined) {
+      findBestSplitSklearn(
+        this.splits[leaf],
+        this.pool[this.histOf[leaf]],
+        this.features,
+        mapper.offset,
+        mapper.numBins,
+        this.sumGrad[leaf],
+        this.sumHess[leaf],
+        this.partition.count[leaf],
+        this.rulesNow,
+        this.nodeValue[leaf],
+      );
+      return;
+    }
     (this.rules.xgboost === true ? findBestSplitXgboost : findBestSplit)(
       this.splits[leaf],
       this.pool[this.histOf[leaf]],
@@ -224,8 +264,8 @@ export class TreeLearner {
  * on a handful of rows, or once every row is predicted confidently, it shrinks with the hessians.
  */
 export function treeRules(rules: LearnerRules, meanHess: number): LearnerRules {
-  // XGBoost's floor is never capped.
-  if (rules.xgboost === true) return rules;
+  // XGBoost's and scikit-learn's floors are never capped.
+  if (rules.xgboost === true || rules.sklearnMissing !== undefined) return rules;
   const cap = rules.minSamplesLeaf * meanHess;
   return cap < rules.minChildWeight ? { ...rules, minChildWeight: cap } : rules;
 }

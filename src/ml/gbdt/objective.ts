@@ -23,6 +23,14 @@ export interface Objective {
   initScore(y: Float64Array, w: Float64Array): number;
   /** Training scores for labels `y` and weights `w`, all starting at `init`. */
   startScores(y: Float64Array, w: Float64Array, init: number): TrainingScores;
+  /** The start value as scikit-learn 1.2's HistGradientBoosting computes it (`compat: 'sklearn'`). */
+  initScoreSklearn(y: Float64Array, w: Float64Array): number;
+  /**
+   * Training scores as scikit-learn 1.2's HistGradientBoosting keeps them (`compat: 'sklearn'`): the
+   * raw scores in double precision, each row's gradient and hessian recomputed from its raw score with
+   * scikit-learn's formulas and rounded to single precision, as it stores them.
+   */
+  startScoresSklearn(y: Float64Array, w: Float64Array, init: number): TrainingScores;
   /** Weighted validation metric at `raw` (logloss or RMSE); lower is better. */
   validationLoss(y: Float64Array, w: Float64Array, raw: Float64Array): number;
 }
@@ -99,6 +107,83 @@ class SquaredErrorScores implements TrainingScores {
   }
 }
 
+/**
+ * Logistic scores the way scikit-learn 1.2 computes them (`compat: 'sklearn'`): e = exp(−raw),
+ * gradient ((1 − y) − y·e)/(1 + e), hessian e/(1 + e)², each times the row weight, in single precision.
+ */
+class SklearnLogisticScores implements TrainingScores {
+  readonly gh: Float64Array;
+  private readonly raw: Float64Array;
+
+  constructor(
+    private readonly y: Float64Array,
+    private readonly w: Float64Array,
+    init: number,
+  ) {
+    this.gh = new Float64Array(2 * y.length);
+    this.raw = new Float64Array(y.length).fill(init);
+    for (let r = 0; r < y.length; r++) this.addToRow(r, 0);
+  }
+
+  addToRows(rows: Int32Array, begin: number, end: number, delta: number): void {
+    for (let i = begin; i < end; i++) this.addToRow(rows[i], delta);
+  }
+
+  addToRow(r: number, delta: number): void {
+    const raw = this.raw[r] + delta;
+    this.raw[r] = raw;
+    const y = this.y[r];
+    const w = this.w[r];
+    const e = Math.exp(-raw);
+    const onePlus = 1 + e;
+    this.gh[2 * r] = Math.fround(w * ((1 - y - y * e) / onePlus));
+    this.gh[2 * r + 1] = Math.fround(w * (e / (onePlus * onePlus)));
+  }
+}
+
+/** Squared error as scikit-learn 1.2 keeps it: gradient raw − y (times the weight) in single precision. */
+class SklearnSquaredErrorScores implements TrainingScores {
+  readonly gh: Float64Array;
+  private readonly raw: Float64Array;
+
+  constructor(
+    private readonly y: Float64Array,
+    private readonly w: Float64Array,
+    init: number,
+  ) {
+    this.gh = new Float64Array(2 * y.length);
+    this.raw = new Float64Array(y.length).fill(init);
+    for (let r = 0; r < y.length; r++) {
+      this.gh[2 * r + 1] = Math.fround(w[r]);
+      this.addToRow(r, 0);
+    }
+  }
+
+  addToRows(rows: Int32Array, begin: number, end: number, delta: number): void {
+    for (let i = begin; i < end; i++) this.addToRow(rows[i], delta);
+  }
+
+  addToRow(r: number, delta: number): void {
+    const raw = this.raw[r] + delta;
+    this.raw[r] = raw;
+    this.gh[2 * r] = Math.fround(this.w[r] * (raw - this.y[r]));
+  }
+}
+
+/** The weighted mean of `y`: Σ wᵢyᵢ / Σ wᵢ. */
+function weightedMean(y: Float64Array, w: Float64Array): number {
+  let sum = 0;
+  let all = 0;
+  for (let i = 0; i < y.length; i++) {
+    sum += w[i] * y[i];
+    all += w[i];
+  }
+  return sum / all;
+}
+
+/** scikit-learn keeps its start probability this far (10 × double epsilon) from 0 and 1. */
+const SKLEARN_P_EPS = 10 * Number.EPSILON;
+
 /** Binary logloss on raw scores (log-odds); positive rows weigh `scalePosWeight` times more. */
 export function binaryLogloss(scalePosWeight: number): Objective {
   const effectiveWeights = (y: Float64Array, w: Float64Array): Float64Array =>
@@ -125,6 +210,13 @@ export function binaryLogloss(scalePosWeight: number): Objective {
     },
     startScores(y, w, init) {
       return new LogisticScores(y, effectiveWeights(y, w), init);
+    },
+    initScoreSklearn(y, w) {
+      const p = Math.min(1 - SKLEARN_P_EPS, Math.max(SKLEARN_P_EPS, weightedMean(y, effectiveWeights(y, w))));
+      return Math.log(p / (1 - p));
+    },
+    startScoresSklearn(y, w, init) {
+      return new SklearnLogisticScores(y, effectiveWeights(y, w), init);
     },
     validationLoss(y, w, raw) {
       let loss = 0;
@@ -161,6 +253,12 @@ export function squaredError(): Objective {
     },
     startScores(y, w, init) {
       return new SquaredErrorScores(y, w, init);
+    },
+    initScoreSklearn(y, w) {
+      return weightedMean(y, w);
+    },
+    startScoresSklearn(y, w, init) {
+      return new SklearnSquaredErrorScores(y, w, init);
     },
     validationLoss(y, w, raw) {
       let sq = 0;

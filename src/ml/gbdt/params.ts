@@ -102,13 +102,18 @@ export const GBDT_PARAMS = {
   compat: {
     kind: 'enum',
     default: 'none',
-    choices: ['none', 'xgboost'],
+    choices: ['none', 'xgboost', 'sklearn'],
     doc:
       'xgboost = grow the trees XGBoost 1.7 grows (tree_method=hist, grow_policy=lossguide, same settings): ' +
       'its bin cuts (training values in single precision, left when below), start from base_score 0.5, no ' +
       'row minimum (min_samples_leaf ignored), min_child_weight uncapped, gains compared in single precision ' +
       '(ties to the lower feature, then leaf), unseen missing values right. Subsampling draws other rows ' +
-      'than XGBoost does (docs/BENCHMARKS.md).',
+      "than XGBoost does (docs/BENCHMARKS.md). sklearn = grow the trees scikit-learn 1.2's " +
+      'HistGradientBoosting grows with the same settings: its bin thresholds to the last bit, start from its ' +
+      'clipped log-odds, gradients and hessians in single precision, its gain (leaf values −G/(H+λ+1e-15), 0 at ' +
+      'the root), scan order and ties, its missing-value rules; lambda_l2 and min_child_weight default to its 0 ' +
+      'and 1e-3 (min_hessian_to_split) unless given. Same trees (and raw scores) on every bench set; it has no ' +
+      'row or column subsampling, and bins more than 200,000 rows on another sample.',
   },
   early_stopping_rounds: {
     kind: 'number',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   findBestSplit,
+  findBestSplitSklearn,
   findBestSplitXgboost,
   leafOutput,
   SplitInfo,
@@ -108,5 +109,41 @@ describe('findBestSplitXgboost', () => {
     // Ours only splits between finite bins: at most 4/3 + 4/5.
     findBestSplit(out, h, oneFeature, offset, Int32Array.from([2]), 0, 6, 6, rules);
     expect(out.gain).toBeCloseTo(4 / 3 + 4 / 5, 12);
+  });
+});
+
+describe('findBestSplitSklearn', () => {
+  const rulesFor = (missing: number): SplitRules => ({
+    lambdaL2: 0,
+    minSamplesLeaf: 1,
+    minChildWeight: 1e-3,
+    minGain: 0,
+    sklearnMissing: Uint8Array.from([missing]),
+  });
+
+  it("scores a split as scikit-learn: P − GL·vL − GR·vR with the node's own value in P", () => {
+    const h = hist([-2, 2, 2], [-1, 1, 1], [4, 2, 2], [0, 0, 0]);
+    const out = new SplitInfo();
+    // At the root (value 0): GL²/HL + GR²/HR = 9/3 + 16/2, no parent term (after bin 0: 4/2 + 9/3).
+    findBestSplitSklearn(out, h, oneFeature, offset, Int32Array.from([3]), 1, 5, 5, rulesFor(0), 0);
+    expect(out.bin).toBe(1);
+    expect(out.gain).toBeCloseTo(11, 12);
+    // Below the root the parent's loss G × v counts: G = 1, v = −0.2 → gain 11 − 0.2.
+    findBestSplitSklearn(out, h, oneFeature, offset, Int32Array.from([3]), 1, 5, 5, rulesFor(0), -0.2);
+    expect(out.gain).toBeCloseTo(10.8, 12);
+    // Unseen missing values go to the side with more rows (3 left, 2 right).
+    expect(out.defaultLeft).toBe(true);
+  });
+
+  it('with missing training values but none in the leaf, keeps them right and can cut off the top bin', () => {
+    // Every finite value pulls down, the missing rows (2) up: best is finite | missing.
+    const h = hist([-2, 2, 2], [-2, 2, 2], [4, 2, 2]);
+    const out = new SplitInfo();
+    findBestSplitSklearn(out, h, oneFeature, offset, Int32Array.from([2]), 0, 6, 6, rulesFor(1), 0);
+    expect([out.bin, out.defaultLeft, out.leftCount]).toEqual([1, false, 4]);
+    // Same histogram without missing rows: the scan from the top finds only equal gains, so right stays.
+    const none = hist([-2, 2, 2], [2, 2, 2], [0, 0, 0]);
+    findBestSplitSklearn(out, none, oneFeature, offset, Int32Array.from([2]), 0, 4, 4, rulesFor(1), 0);
+    expect([out.bin, out.defaultLeft]).toEqual([0, false]);
   });
 });

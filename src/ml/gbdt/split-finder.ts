@@ -22,6 +22,11 @@ export interface SplitRules {
   readonly minGain: number;
   /** XGBoost 1.7's split search (`findBestSplitXgboost`) instead of ours. */
   readonly xgboost?: boolean;
+  /**
+   * scikit-learn 1.2's split search (`findBestSplitSklearn`) instead of ours: 1 for each feature with
+   * missing values anywhere in the training rows.
+   */
+  readonly sklearnMissing?: Uint8Array;
 }
 
 /** G²/(H+λ): twice the loss reduction a leaf with these sums achieves at its optimal value. */
@@ -190,6 +195,124 @@ export function findBestSplitXgboost(
       hr += hist[s + 1];
       cr += hist[s + 2];
       consider(f, b, sumGrad - gr, sumHess - hr, count - cr, true);
+    }
+  }
+}
+
+/** scikit-learn's leaf value −G/(H + λ + 1e-15), unshrunk (its `compute_node_value`). */
+export function sklearnNodeValue(grad: number, hess: number, lambdaL2: number): number {
+  return -grad / (hess + lambdaL2 + 1e-15);
+}
+
+/**
+ * The split search of scikit-learn 1.2's HistGradientBoosting, for `compat: 'sklearn'`, rounding and
+ * ties included. Gain = P − GL·vL − GR·vR, with vL, vR the children's values (`sklearnNodeValue`) and
+ * P = G × `nodeValue` (the node's own value; 0 at the root). Per feature, low bins first with missing
+ * values right, the boundaries and — for a feature with missing training values — also "every finite
+ * value left"; then, for such a feature, high bins first with missing values left, the right side summed
+ * from the top (a candidate there must beat the first scan strictly). A side needs `minSamplesLeaf` rows
+ * and a hessian sum of `minChildWeight` (scikit-learn's min_hessian_to_split); only gains above
+ * `minGain` count; ties go to the lower feature, then the first candidate found. For a feature without
+ * missing training values, unseen missing values go to the side with more rows (ties right).
+ */
+export function findBestSplitSklearn(
+  out: SplitInfo,
+  hist: Float64Array,
+  features: Int32Array,
+  offset: Int32Array,
+  numBins: Int32Array,
+  sumGrad: number,
+  sumHess: number,
+  count: number,
+  rules: SplitRules,
+  nodeValue: number,
+): void {
+  const { lambdaL2, minSamplesLeaf, minChildWeight, minGain } = rules;
+  const hasMissing = rules.sklearnMissing as Uint8Array;
+  const parentLoss = sumGrad * nodeValue;
+  let best = -1;
+  out.gain = -1;
+  out.feature = -1;
+  const gainOf = (gl: number, hl: number, gr: number, hr: number): number => {
+    let gain = parentLoss;
+    gain -= gl * sklearnNodeValue(gl, hl, lambdaL2);
+    gain -= gr * sklearnNodeValue(gr, hr, lambdaL2);
+    return gain;
+  };
+  for (let k = 0; k < features.length; k++) {
+    const f = features[k];
+    const nb = numBins[f];
+    const base = offset[f] * 3;
+    const missing = hasMissing[f] === 1;
+    let featureGain = -1;
+    let bin = -1;
+    let missingLeft = false;
+    let bestGl = 0;
+    let bestHl = 0;
+    let bestCl = 0;
+    // Missing values right: left = finite bins ≤ b.
+    let gl = 0;
+    let hl = 0;
+    let cl = 0;
+    const end = nb - 1 + (missing ? 1 : 0);
+    for (let b = 0; b < end; b++) {
+      const s = base + b * 3;
+      cl += hist[s + 2];
+      const cr = count - cl;
+      hl += hist[s + 1];
+      const hr = sumHess - hl;
+      gl += hist[s];
+      const gr = sumGrad - gl;
+      if (cl < minSamplesLeaf) continue;
+      if (cr < minSamplesLeaf) break;
+      if (hl < minChildWeight) continue;
+      if (hr < minChildWeight) break;
+      const gain = gainOf(gl, hl, gr, hr);
+      if (gain > featureGain && gain > minGain) {
+        featureGain = gain;
+        bin = b;
+        bestGl = gl;
+        bestHl = hl;
+        bestCl = cl;
+      }
+    }
+    if (missing) {
+      // Missing values left: right = finite bins > b, summed from the top.
+      let gr = 0;
+      let hr = 0;
+      let cr = 0;
+      for (let b = nb - 2; b >= 0; b--) {
+        const s = base + (b + 1) * 3;
+        cr += hist[s + 2];
+        const cl2 = count - cr;
+        hr += hist[s + 1];
+        const hl2 = sumHess - hr;
+        gr += hist[s];
+        const gl2 = sumGrad - gr;
+        if (cr < minSamplesLeaf) continue;
+        if (cl2 < minSamplesLeaf) break;
+        if (hr < minChildWeight) continue;
+        if (hl2 < minChildWeight) break;
+        const gain = gainOf(gl2, hl2, gr, hr);
+        if (gain > featureGain && gain > minGain) {
+          featureGain = gain;
+          bin = b;
+          missingLeft = true;
+          bestGl = gl2;
+          bestHl = hl2;
+          bestCl = cl2;
+        }
+      }
+    }
+    if (bin >= 0 && featureGain > best) {
+      best = featureGain;
+      out.gain = featureGain;
+      out.feature = f;
+      out.bin = bin;
+      out.defaultLeft = missing ? missingLeft : bestCl > count - bestCl;
+      out.leftGrad = bestGl;
+      out.leftHess = bestHl;
+      out.leftCount = bestCl;
     }
   }
 }
