@@ -8,6 +8,16 @@ describe('stratifiedFolds', () => {
     expect(Array.from(stratifiedFolds(y, 3))).toEqual([0, 0, 0, 0, 0, 1, 1, 2, 1, 1, 2, 2, 2]);
   });
 
+  it('orders the classes by first appearance, as scikit-learn encodes them', () => {
+    // StratifiedKFold(3) of scikit-learn 1.2.1; with the zeros sorted first it would differ.
+    expect(Array.from(stratifiedFolds([1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 0, 0], 3))).toEqual([
+      0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+    ]);
+    expect(Array.from(stratifiedFolds([0, 0, 0, 1, 1, 0, 1, 0, 1, 1, 1, 0, 1], 3))).toEqual([
+      0, 0, 1, 0, 0, 1, 0, 2, 1, 1, 2, 2, 2,
+    ]);
+  });
+
   it('puts every class into every fold in near-equal shares', () => {
     fc.assert(
       fc.property(

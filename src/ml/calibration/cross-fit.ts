@@ -14,17 +14,19 @@ export interface CrossFitMember<M> {
 /**
  * The fold of each row for stratified k-fold without shuffling, as scikit-learn's StratifiedKFold
  * assigns them: the rows of each class, in their order, are cut into k contiguous runs whose sizes
- * follow the class's round-robin share of the sorted labels.
+ * follow the class's round-robin share of the sorted labels — sorted by order of first appearance (as
+ * scikit-learn encodes the classes), so when row 0 is a 1 the ones come first.
  */
 export function stratifiedFolds(labels: ArrayLike<number>, k: number): Int32Array {
   const n = labels.length;
   const positives = countPositives(labels);
   checkFolds(k, Math.min(positives, n - positives));
   const folds = new Int32Array(n);
-  // Sorted labels are `n − positives` zeros then ones; fold i takes every k-th of them from i.
+  // Sorted labels: the class of row 0 first, then the other; fold i takes every k-th of them from i.
+  const leading = n > 0 ? labels[0] : 0;
   for (const cls of [0, 1]) {
-    const first = cls === 0 ? 0 : n - positives;
     const size = cls === 0 ? n - positives : positives;
+    const first = cls === leading ? 0 : n - size;
     const share = new Int32Array(k);
     for (let i = 0; i < k; i++) share[i] = countInStride(first, size, i, k);
     let fold = 0;
