@@ -2,9 +2,10 @@
 // DL-CIBuild per project (first 70% by build time → train) and a seeded synthetic set. Prints the
 // markdown tables of docs/BENCHMARKS.md (progress on stderr). One thread everywhere.
 //
-//   npx tsx bench/gbdt.ts [--data DIR] [--out DIR] [--repeats 3] [--only NAME] [--params JSON]
+//   npx tsx bench/gbdt.ts [--data DIR] [--out DIR] [--repeats 3] [--only NAME] [--params JSON] [--json FILE]
 //
 // --params overrides our hyperparameters (e.g. '{"lambda_l2":1}'); the references keep theirs.
+// --json also writes every number of ours and the references, unrounded, to FILE.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
   options: {
     ...SET_OPTIONS,
     repeats: { type: 'string', default: '3' },
+    json: { type: 'string' },
   },
 });
 const repeats = Number(values.repeats);
@@ -173,6 +175,12 @@ for (const set of sets) {
   ours.set(set.name, await runOurs(set));
   process.stderr.write('XGBoost and scikit-learn…\n');
   refs.set(set.name, runReference(set));
+}
+if (values.json !== undefined) {
+  writeFileSync(
+    values.json,
+    JSON.stringify({ ours: Object.fromEntries(ours), refs: Object.fromEntries(refs) }),
+  );
 }
 
 const mark = (ok: boolean): string => (ok ? 'yes' : '**no**');
