@@ -95,10 +95,28 @@ describe('eval gbdt command', () => {
     expect(result.rmse).toBeLessThan(0.5);
   });
 
+  it("--compat grows a reference's trees: its own defaults unless --l2 or --min-samples-leaf is given", async () => {
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const base = ['--train', trainCsv, '--test', testCsv, '--label-column', 'y', '--trees', '20'];
+    const brier = async (args: string[]) => {
+      out.mockClear();
+      await run([...base, ...args]);
+      return (JSON.parse(String(out.mock.calls[0][0])) as { brier: number }).brier;
+    };
+    const plain = await brier([]);
+    const xgboost = await brier(['--compat', 'xgboost']);
+    // The same as spelling out XGBoost's λ = 1 and no row minimum; not the same as the CLI's defaults.
+    expect(await brier(['--compat', 'xgboost', '--l2', '1', '--min-samples-leaf', '1'])).toBe(xgboost);
+    expect(xgboost).not.toBe(plain);
+    expect(await brier(['--compat', 'xgboost', '--l2', '0'])).not.toBe(xgboost);
+  });
+
   it('fails with messages naming the bad input', async () => {
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const base = ['--train', trainCsv, '--test', testCsv, '--label-column', 'y'];
     await expect(run([...base, '--num-leaves', '1'])).rejects.toThrow(/num_leaves must be ≥ 2/);
+    await expect(run([...base, '--compat', 'lightgbm'])).rejects.toThrow(/compat/);
     await expect(run([...base, '--trees', 'many'])).rejects.toThrow(/--trees must be a number/);
     await expect(run([...base, '--valid-fraction', '1'])).rejects.toThrow(
       /--valid-fraction must be in \[0, 1\)/,

@@ -157,6 +157,7 @@ interface GbdtFlags {
   earlyStoppingRounds: number;
   seed: number;
   objective: string;
+  compat: string;
 }
 
 /** `flexiroaster eval gbdt`: train on one CSV, score another, metrics as JSON on stdout. */
@@ -188,7 +189,13 @@ export function registerEvalGbdt(evalCmd: Command): void {
     )
     .option('--seed <n>', 'seed of the random generator', number('--seed'), 0)
     .option('--objective <name>', 'binary or regression', 'binary')
-    .action(async (flags: GbdtFlags) => {
+    .option(
+      '--compat <name>',
+      "none, xgboost or sklearn: grow the trees XGBoost 1.7's hist/lossguide or scikit-learn 1.2's " +
+        'HistGradientBoosting grows with the same settings (then --l2 and --min-samples-leaf apply only when given)',
+      'none',
+    )
+    .action(async (flags: GbdtFlags, cmd: Command) => {
       if (!(flags.validFraction >= 0 && flags.validFraction < 1)) {
         throw new ValidationError(
           'valid_fraction',
@@ -218,9 +225,15 @@ export function registerEvalGbdt(evalCmd: Command): void {
           learning_rate: flags.learningRate,
           num_leaves: flags.numLeaves,
           max_depth: flags.maxDepth,
-          min_samples_leaf: flags.minSamplesLeaf,
           max_bins: flags.maxBins,
-          lambda_l2: flags.l2,
+          compat: flags.compat,
+          // A reference's own defaults stand unless the flag was given.
+          ...(flags.compat === 'none' || cmd.getOptionValueSource('minSamplesLeaf') !== 'default'
+            ? { min_samples_leaf: flags.minSamplesLeaf }
+            : {}),
+          ...(flags.compat === 'none' || cmd.getOptionValueSource('l2') !== 'default'
+            ? { lambda_l2: flags.l2 }
+            : {}),
           early_stopping_rounds: flags.validFraction > 0 ? flags.earlyStoppingRounds : 0,
         },
         seed: flags.seed,
