@@ -184,6 +184,11 @@ if (values.json !== undefined) {
 }
 
 const mark = (ok: boolean): string => (ok ? 'yes' : '**no**');
+// Two Brier scores closer than this are a tie: on the same base model ours and scikit-learn's differ
+// only where the calibrators' optimisers stop (our Newton steps against scipy's BFGS for Platt) and
+// in summation order — at most 4.1e-9 on these sets — far below the four decimals printed.
+const BRIER_TIE = 1e-6;
+const noWorse = (ours: number, reference: number): boolean => ours <= reference + BRIER_TIE;
 const f4 = (v: number): string => v.toFixed(4);
 const ms = (v: number): string => v.toFixed(0);
 const table = (header: string[], rows: string[][]): string =>
@@ -248,13 +253,13 @@ for (const set of sets) {
     f4(o.brier),
     f4(r.xgboost.brier),
     f4(r.hgb.brier),
-    `${f4(o.platt)} ${mark(o.platt <= c.sigmoid_slice)}`,
+    `${f4(o.platt)} ${mark(noWorse(o.platt, c.sigmoid_slice))}`,
     f4(c.sigmoid_slice),
-    `${f4(o.isotonic)} ${mark(o.isotonic <= c.isotonic_slice)}`,
+    `${f4(o.isotonic)} ${mark(noWorse(o.isotonic, c.isotonic_slice))}`,
     f4(c.isotonic_slice),
-    `${f4(o.platt_cv5)} ${mark(o.platt_cv5 <= c.sigmoid_cv5)}`,
+    `${f4(o.platt_cv5)} ${mark(noWorse(o.platt_cv5, c.sigmoid_cv5))}`,
     f4(c.sigmoid_cv5),
-    `${f4(o.isotonic_cv5)} ${mark(o.isotonic_cv5 <= c.isotonic_cv5)}`,
+    `${f4(o.isotonic_cv5)} ${mark(noWorse(o.isotonic_cv5, c.isotonic_cv5))}`,
     f4(c.isotonic_cv5),
   ]);
 }
@@ -318,7 +323,7 @@ process.stdout.write(
     `training rows and the calibrator on the last 20%; scikit-learn's CalibratedClassifierCV wraps the HGB ` +
     `above, once with that same slice (PredefinedSplit) and once with its default cv=5 (ours cross-fitted ` +
     `the same way: 5 stratified folds, each fold's model calibrated on the rows it did not see, probabilities ` +
-    `averaged). "yes" = ours no worse than scikit-learn with the same slice or folds and the same method.\n\n`,
+    `averaged). "yes" = ours no worse than scikit-learn with the same slice or folds and the same method (closer than 1e-6 counts as a tie).\n\n`,
 );
 process.stdout.write(
   table(
