@@ -78,7 +78,10 @@ class LogisticScores implements TrainingScores {
   }
 }
 
-/** Squared error: gradient raw − y, hessian the row weight (constant, written once). */
+/**
+ * Squared error: gradient raw − y, hessian the row weight (constant, written once). With
+ * `singlePrecision` both are kept as scikit-learn 1.2 keeps them (`compat: 'sklearn'`): in float32.
+ */
 class SquaredErrorScores implements TrainingScores {
   readonly gh: Float64Array;
   private readonly raw: Float64Array;
@@ -87,11 +90,12 @@ class SquaredErrorScores implements TrainingScores {
     private readonly y: Float64Array,
     private readonly w: Float64Array,
     init: number,
+    private readonly singlePrecision = false,
   ) {
     this.gh = new Float64Array(2 * y.length);
     this.raw = new Float64Array(y.length).fill(init);
     for (let r = 0; r < y.length; r++) {
-      this.gh[2 * r + 1] = w[r];
+      this.gh[2 * r + 1] = singlePrecision ? Math.fround(w[r]) : w[r];
       this.addToRow(r, 0);
     }
   }
@@ -103,7 +107,8 @@ class SquaredErrorScores implements TrainingScores {
   addToRow(r: number, delta: number): void {
     const raw = this.raw[r] + delta;
     this.raw[r] = raw;
-    this.gh[2 * r] = (raw - this.y[r]) * this.w[r];
+    const g = (raw - this.y[r]) * this.w[r];
+    this.gh[2 * r] = this.singlePrecision ? Math.fround(g) : g;
   }
 }
 
@@ -138,35 +143,6 @@ class SklearnLogisticScores implements TrainingScores {
     const onePlus = 1 + e;
     this.gh[2 * r] = Math.fround(w * ((1 - y - y * e) / onePlus));
     this.gh[2 * r + 1] = Math.fround(w * (e / (onePlus * onePlus)));
-  }
-}
-
-/** Squared error as scikit-learn 1.2 keeps it: gradient raw − y (times the weight) in single precision. */
-class SklearnSquaredErrorScores implements TrainingScores {
-  readonly gh: Float64Array;
-  private readonly raw: Float64Array;
-
-  constructor(
-    private readonly y: Float64Array,
-    private readonly w: Float64Array,
-    init: number,
-  ) {
-    this.gh = new Float64Array(2 * y.length);
-    this.raw = new Float64Array(y.length).fill(init);
-    for (let r = 0; r < y.length; r++) {
-      this.gh[2 * r + 1] = Math.fround(w[r]);
-      this.addToRow(r, 0);
-    }
-  }
-
-  addToRows(rows: Int32Array, begin: number, end: number, delta: number): void {
-    for (let i = begin; i < end; i++) this.addToRow(rows[i], delta);
-  }
-
-  addToRow(r: number, delta: number): void {
-    const raw = this.raw[r] + delta;
-    this.raw[r] = raw;
-    this.gh[2 * r] = Math.fround(this.w[r] * (raw - this.y[r]));
   }
 }
 
@@ -242,23 +218,13 @@ export function squaredError(): Objective {
         }
       }
     },
-    initScore(y, w) {
-      let sum = 0;
-      let all = 0;
-      for (let i = 0; i < y.length; i++) {
-        sum += w[i] * y[i];
-        all += w[i];
-      }
-      return sum / all;
-    },
+    initScore: weightedMean,
     startScores(y, w, init) {
       return new SquaredErrorScores(y, w, init);
     },
-    initScoreSklearn(y, w) {
-      return weightedMean(y, w);
-    },
+    initScoreSklearn: weightedMean,
     startScoresSklearn(y, w, init) {
-      return new SklearnSquaredErrorScores(y, w, init);
+      return new SquaredErrorScores(y, w, init, true);
     },
     validationLoss(y, w, raw) {
       let sq = 0;
