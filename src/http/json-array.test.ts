@@ -85,6 +85,23 @@ describe('parseJsonArrayBody', () => {
     }
   });
 
+  it('refuses a trailing comma that falls on a cut (an empty last piece), as JSON.parse does', () => {
+    const text = JSON.stringify(batch(6000));
+    // The cuts the parse makes: the first "}," at least PIECE_BYTES past the previous one.
+    const bytes = body(text);
+    const cuts: number[] = [];
+    for (let from = 0; cuts.length < 3; from = cuts[cuts.length - 1] + 2) {
+      cuts.push(bytes.indexOf('},', from + 32 * 1024));
+    }
+    // End the array right after the third cut's item, with a comma (and space) before the bracket.
+    for (const tail of [',]', ', ]', ',\n]\n']) {
+      const t = `${text.slice(0, cuts[2] + 1)}${tail}`;
+      expect(t.length).toBeGreaterThan(WHOLE_TEXT_BYTES);
+      expect(() => JSON.parse(t)).toThrow();
+      expect(parseJsonArrayBody(body(t))).toBeUndefined();
+    }
+  });
+
   it('gives objects with a __proto__ or constructor key, at any depth, back to the whole-text parse', () => {
     const withExtra = (extra: string, at = 2500) =>
       JSON.stringify(batch(3000)).replace(

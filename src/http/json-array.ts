@@ -23,8 +23,9 @@ const ITEM_END = Buffer.from('},');
  * and `]` added where the body's own are not, and is parsed with JSON.parse. If a `},` lies inside a
  * string, the piece ending there ends inside that string; if it closes an object nested in an item,
  * the piece leaves that item open — either way it is not JSON and the whole text is parsed instead.
- * So when every piece parses, every cut was between two items, the body is the valid array of all
- * the pieces' items, and parsing it whole gives those items. The cuts are at ASCII bytes, so
+ * So when every piece parses, and each after the first holds an item (an empty last piece is a
+ * trailing comma), every cut was between two items, the body is the valid array of all the pieces'
+ * items, and parsing it whole gives those items. The cuts are at ASCII bytes, so
  * decoding the pieces one by one gives the same characters as decoding the whole body.
  */
 export function parseJsonArrayBody(body: Buffer): unknown[] | undefined {
@@ -48,6 +49,9 @@ export function parseJsonArrayBody(body: Buffer): unknown[] | undefined {
       return undefined;
     }
     if (!Array.isArray(piece)) return undefined;
+    // Every piece after the first follows a comma, so it must hold an item: an empty one is a
+    // trailing comma (`},]`), which the whole body as JSON refuses.
+    if (from > 0 && piece.length === 0) return undefined;
     for (const item of piece) items.push(item);
     if (end === n) return holdsPrototypeKey(items) ? undefined : items;
     from = end + 1;
