@@ -5,7 +5,7 @@
  * body limit). Run: node --import tsx bench/noop-server.ts PORT
  */
 import Fastify from 'fastify';
-import { parseJsonArrayBody } from '../src/http/json-array.js';
+import { useJsonArrayParser } from '../src/http/json-array.js';
 
 const port = Number(process.argv[2] ?? 18090);
 const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
@@ -13,13 +13,7 @@ app.post('/noop', async () => ({ success: true }));
 // The batch body parsed as the ingest route parses it (a large array a piece at a time), so the two
 // compare; the single-event route above keeps Fastify's own parser (the plugin scopes this one).
 await app.register(async (scope) => {
-  const json = scope.getDefaultJsonParser('error', 'error');
-  scope.removeContentTypeParser('application/json');
-  scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    const items = parseJsonArrayBody(body as Buffer);
-    if (items !== undefined) done(null, items);
-    else json(request, (body as Buffer).toString('utf8'), done);
-  });
+  useJsonArrayParser(scope);
   scope.post('/noop-batch', async (request) => ({ accepted: (request.body as unknown[]).length }));
 });
 await app.listen({ port, host: '127.0.0.1' });

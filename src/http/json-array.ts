@@ -1,3 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+
 /** Bodies up to this size are parsed as one text (they are small enough to be ordinary strings). */
 export const WHOLE_TEXT_BYTES = 64 * 1024;
 /** About how many bytes of the body each piece holds (it ends at the next item after this). */
@@ -75,4 +77,18 @@ function holdsPrototypeKey(value: unknown): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Makes `app` (an encapsulated scope) parse `application/json` bodies with parseJsonArrayBody, and
+ * every body it leaves alone with Fastify's own parser (proto and constructor poisoning refused).
+ */
+export function useJsonArrayParser(app: FastifyInstance): void {
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const items = parseJsonArrayBody(body as Buffer);
+    if (items !== undefined) done(null, items);
+    else json(request, (body as Buffer).toString('utf8'), done);
+  });
 }

@@ -3,7 +3,7 @@ import type { IngestService } from '../../app/index.js';
 import { parseNdjson, type ParsedLines } from '../../ingest/index.js';
 import { NotFoundError, ValidationError, toError, type Clock } from '../../shared/index.js';
 import { errorBody } from '../errors.js';
-import { parseJsonArrayBody } from '../json-array.js';
+import { useJsonArrayParser } from '../json-array.js';
 import type { ServiceMetrics } from '../metrics.js';
 import {
   ErrorSchema,
@@ -45,13 +45,7 @@ export async function monitoringRoutes(app: FastifyInstance, deps: MonitoringRou
     (_req, body, done) => done(null, new NdjsonBody(parseNdjson(body as string))),
   );
   // A large batch is parsed a piece at a time (see parseJsonArrayBody); anything else as before.
-  const json = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    const items = parseJsonArrayBody(body as Buffer);
-    if (items !== undefined) done(null, items);
-    else json(request, (body as Buffer).toString('utf8'), done);
-  });
+  useJsonArrayParser(app);
 
   // Many answers share a millisecond under load: one date text per millisecond, not per answer.
   let isoAt = Number.NaN;
